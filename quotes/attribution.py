@@ -1,0 +1,333 @@
+"""Attribution: who said each quotation, by which cue, under which rule.
+
+The rules live in ``lexicons/en/rules.toml`` as patterns over the tags of
+:mod:`quotes.tagging`; this module applies them to each quotation's contexts
+(the sentence around it, the sentence before it, the introduction of a list),
+then lets quotations with no cue of their own continue a speaker's turn:
+
+- ``same_paragraph_turn``: another quotation in the same paragraph is attributed;
+- ``next_paragraph_turn``: the paragraph is made of quotations only and the
+  paragraph before ends with an attributed one.
+
+The mention is the speaker as written next to the cue ("he", "Trump", "the
+statement"); :mod:`quotes.names` turns it into a canonical name.
+
+>>> from quotes.spans import find_spans
+>>> text = '“We will win,” Trump told reporters.'
+>>> [(a.rule, text[a.speaker_start:a.speaker_end], text[a.cue_start:a.cue_end])
+...  for a in attribute(text, find_spans(text))]
+[('after_speaker_cue', 'Trump', 'told')]
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, replace
+from functools import cache
+from importlib import resources
+
+import regex
+
+from quotes.spans import Span
+from quotes.tagging import Tokens, line_end, line_start, sentence_starts, tag
+
+SAME_PARAGRAPH_TURN = "same_paragraph_turn"
+NEXT_PARAGRAPH_TURN = "next_paragraph_turn"
+_BULLET = regex.compile(r"[ \t\u00a0]*(?:[•·▪◦‣⁃*\-–—]|\d{1,2}[.)])\s")
+
+
+class RuleError(Exception):
+    """rules.toml holds a rule that cannot be used."""
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """The speaker of one quotation as the text names it, and how it was found."""
+
+    rule: str
+    speaker_start: int
+    speaker_end: int
+    speaker_tags: str  # the tags of the mention's tokens, e.g. "TN" for "President Trump"
+    cue_start: int | None = None
+    cue_end: int | None = None
+    apposition: tuple[int, int] | None = None  # ", a spokeswoman for X," beside the mention
+    antecedent: tuple[int, int] | None = None  # for "who": the noun phrase before it
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One named pattern over the tags of one context of a quotation."""
+
+    name: str
+    context: str  # right | left | previous | intro
+    pattern: regex.Pattern
+    example: str
+
+    def match(self, tags: str) -> regex.Match | None:
+        """The match of this rule in a context's tags, if any.
+
+        >>> rule("after_speaker_cue").match(",PV.").group("spk")
+        'P'
+        """
+        return self.pattern.search(tags)
+
+
+@cache
+def rules() -> tuple[Rule, ...]:
+    """Every rule of ``rules.toml``, in the order they are tried."""
+    source = resources.files("quotes.lexicons") / "en" / "rules.toml"
+    data = tomllib.loads(source.read_text(encoding="utf-8"))
+    macros: dict[str, str] = {}
+    for name, body in data.get("macros", {}).items():
+        macros[name] = _expand(body, macros, f"macro {name}")
+    compiled = []
+    for entry in data.get("rule", []):
+        try:
+            name, context, pattern = entry["name"], entry["context"], entry["pattern"]
+        except KeyError as missing:
+            raise RuleError(f"{source}: a rule lacks the field {missing}; see the file's header") from None
+        if context not in ("right", "left", "previous", "intro"):
+            raise RuleError(f"{source}: rule {name} has context {context!r}; use right, left, previous or intro")
+        try:
+            compiled.append(Rule(name, context, regex.compile(_expand(pattern, macros, name)), entry.get("example", "")))
+        except regex.error as error:
+            raise RuleError(f"{source}: rule {name}: {error}") from None
+    return tuple(compiled)
+
+
+def rule(name: str) -> Rule:
+    """The rule called ``name``.
+
+    >>> rule("before_speaker_cue").context
+    'left'
+    """
+    for candidate in rules():
+        if candidate.name == name:
+            return candidate
+    raise KeyError(f"no rule named {name!r}; known rules: {', '.join(r.name for r in rules())}")
+
+
+def _expand(pattern: str, macros: dict[str, str], where: str) -> str:
+    def substitute(match: regex.Match) -> str:
+        key = match.group(1)
+        if key not in macros:
+            raise RuleError(f"rules.toml, {where}: unknown macro {{{key}}}")
+        return macros[key]
+
+    return regex.sub(r"\{([A-Z]+)\}", substitute, pattern)
+
+
+# -- the contexts of a quotation -------------------------------------------------
+
+
+@dataclass
+class _Unit:
+    """A stretch of paragraphs holding quotations, tagged once."""
+
+    start: int
+    end: int
+    spans: list[int]  # indices into the document's spans
+    tokens: Tokens | None = None
+    quote_tokens: tuple[int, ...] = ()
+    sentences: tuple[int, ...] = ()
+
+
+def _units(text: str, spans: list[Span]) -> list[_Unit]:
+    """Group quotations by the paragraphs they stand in."""
+    units: list[_Unit] = []
+    for index, span in enumerate(spans):
+        if units and span.open_start < units[-1].end:
+            unit = units[-1]
+            unit.spans.append(index)
+            unit.end = max(unit.end, line_end(text, span.close_end))
+        else:
+            units.append(_Unit(span.line_start, line_end(text, span.close_end), [index]))
+    return units
+
+
+def attribute(text: str, spans: list[Span]) -> list[Attribution | None]:
+    """The attribution of each span (``None`` where no rule applies), in span order.
+
+    >>> from quotes.spans import find_spans
+    >>> text = 'Leavitt noted, “There’s a power plant on the border.” Later: “Fine.”'
+    >>> [a.rule if a else None for a in attribute(text, find_spans(text))]
+    ['before_speaker_cue', 'same_paragraph_turn']
+    """
+    found: list[Attribution | None] = [None] * len(spans)
+    units = _units(text, spans)
+    for unit in units:
+        _tag_unit(text, spans, unit)
+        for position, index in enumerate(unit.spans):
+            found[index] = _attribute_one(text, spans, unit, position)
+    for number, unit in enumerate(units):
+        _continue_turns(text, spans, units, number, found)
+    return found
+
+
+def _tag_unit(text: str, spans: list[Span], unit: _Unit) -> None:
+    quotes = [(spans[i].open_start, spans[i].close_end) for i in unit.spans]
+    unit.tokens = tag(text, unit.start, unit.end, quotes)
+    starts = unit.tokens.starts
+    quote_at = {spans[i].open_start for i in unit.spans}
+    unit.quote_tokens = tuple(k for k, t in enumerate(unit.tokens.tags) if t == "Q" and starts[k] in quote_at)
+    unit.sentences = tuple(sentence_starts(unit.tokens, text))
+
+
+def _attribute_one(text: str, spans: list[Span], unit: _Unit, position: int) -> Attribution | None:
+    tokens = unit.tokens
+    tags = tokens.tags
+    q = unit.quote_tokens[position]
+    sentence = max(s for s in unit.sentences if s <= q)
+    following = [s for s in unit.sentences if s > q]
+    sentence_end = following[0] if following else len(tags)
+    right_end = tags.find("Q", q + 1, sentence_end)
+    right_end = sentence_end if right_end < 0 else right_end
+    contexts = {
+        "right": (q + 1, right_end),
+        "left": (sentence, q),
+    }
+    for candidate in rules():
+        if candidate.context in contexts:
+            start, end = contexts[candidate.context]
+            found = candidate.match(tags[start:end])
+            if found:
+                return _attribution(candidate.name, found, tokens, start)
+        elif candidate.context == "previous" and sentence == q and not _has_verb(tags, q + 1, right_end):
+            found = _match_previous(text, spans, unit, sentence, candidate)
+            if found:
+                return found
+        elif candidate.context == "intro" and _BULLET.match(text, line_start(text, spans[unit.spans[position]].open_start)):
+            found = _match_intro(text, spans, spans[unit.spans[position]], candidate)
+            if found:
+                return found
+    return None
+
+
+def _has_verb(tags: str, start: int, end: int) -> bool:
+    return "V" in tags[start:end] or "v" in tags[start:end]
+
+
+def _attribution(name: str, found: regex.Match, tokens: Tokens, offset: int) -> Attribution:
+    """Turn a match over tags into character offsets."""
+    first, last = found.span("spk")
+    speaker_tags = tokens.tags[offset + first : offset + last]
+    cue = found.span("cue") if "cue" in found.groupdict() and found.group("cue") is not None else None
+    app = found.span("app") if "app" in found.groupdict() and found.group("app") is not None else None
+    antecedent = None
+    if speaker_tags == "W":
+        antecedent = _antecedent_of_who(tokens, offset + first)
+    return Attribution(
+        rule=name,
+        speaker_start=tokens.starts[offset + first],
+        speaker_end=tokens.ends[offset + last - 1],
+        speaker_tags=speaker_tags,
+        cue_start=tokens.starts[offset + cue[0]] if cue else None,
+        cue_end=tokens.ends[offset + cue[1] - 1] if cue else None,
+        apposition=(tokens.starts[offset + app[0]], tokens.ends[offset + app[1] - 1]) if app else None,
+        antecedent=antecedent,
+    )
+
+
+_NOUN_PHRASE_END = regex.compile(r"(?:[DG]?[aNTRGw]*[NR])\)?,$")
+
+
+def _antecedent_of_who(tokens: Tokens, who: int) -> tuple[int, int] | None:
+    """The noun phrase a relative *who* refers to: "Trump, who said" -> Trump."""
+    tags = tokens.tags[:who]
+    found = _NOUN_PHRASE_END.search(tags[max(0, who - 12) :])
+    if not found:
+        return None
+    base = max(0, who - 12)
+    first, last = found.start() + base, found.end() + base - 1  # drop the comma
+    while last > first and tokens.tags[last - 1] in "),":
+        last -= 1
+    return tokens.starts[first], tokens.ends[last - 1]
+
+
+def _match_previous(text: str, spans: list[Span], unit: _Unit, sentence: int, candidate: Rule) -> Attribution | None:
+    """The sentence before a quotation that opens its own: "X said in a statement:"."""
+    tokens = unit.tokens
+    if sentence > 0:
+        earlier = max(s for s in unit.sentences if s < sentence)
+        found = candidate.match(tokens.tags[earlier:sentence])
+        return _attribution(candidate.name, found, tokens, earlier) if found else None
+    previous = _previous_paragraph(text, unit.start)
+    if previous is None:
+        return None
+    start, end = previous
+    inside = [(s.open_start, s.close_end) for s in spans if s.open_start < end and s.close_end > start]
+    before = tag(text, start, end, inside)
+    if not before.tags or before.tags[-1] not in ".:" or "Q" in before.tags:
+        return None
+    last = sentence_starts(before, text)[-1]
+    found = candidate.match(before.tags[last:])
+    return _attribution(candidate.name, found, before, last) if found else None
+
+
+def _previous_paragraph(text: str, at: int) -> tuple[int, int] | None:
+    """The non-blank line before the line starting at ``at``."""
+    end = at
+    while end > 0:
+        end = line_start(text, end - 1) if end > 0 else 0
+        start = end
+        stop = line_end(text, start)
+        if text[start:stop].strip():
+            return start, stop
+        if start == 0:
+            return None
+    return None
+
+
+def _match_intro(text: str, spans: list[Span], span: Span, candidate: Rule) -> Attribution | None:
+    """A list item's quotation takes the speaker of the sentence introducing the list."""
+    at = line_start(text, span.open_start)
+    for _ in range(30):  # a list longer than this has lost its introduction
+        previous = _previous_paragraph(text, at)
+        if previous is None:
+            return None
+        start, end = previous
+        if not _BULLET.match(text, start):
+            inside = [(s.open_start, s.close_end) for s in spans if s.open_start < end and s.close_end > start]
+            intro = tag(text, start, end, inside)
+            last = sentence_starts(intro, text)[-1]
+            found = candidate.match(intro.tags[last:])
+            return _attribution(candidate.name, found, intro, last) if found else None
+        at = start
+    return None
+
+
+# -- turns: quotations that continue an attributed one ----------------------------
+
+
+def _continue_turns(text: str, spans: list[Span], units: list[_Unit], number: int, found: list) -> None:
+    unit = units[number]
+    indices = unit.spans
+    for position, index in enumerate(indices):
+        if found[index] is not None:
+            continue
+        earlier = [found[i] for i in indices[:position] if found[i] is not None]
+        later = [found[i] for i in indices[position + 1 :] if found[i] is not None]
+        if earlier:
+            found[index] = replace(earlier[-1], rule=SAME_PARAGRAPH_TURN)
+        elif later and _opens_sentence(unit, position):
+            found[index] = replace(later[0], rule=SAME_PARAGRAPH_TURN)
+        elif position == 0 and number > 0 and _only_quotations(unit):
+            before = units[number - 1]
+            last = found[before.spans[-1]]
+            if last is not None and _adjacent(text, before, unit):
+                found[index] = replace(last, rule=NEXT_PARAGRAPH_TURN)
+
+
+def _opens_sentence(unit: _Unit, position: int) -> bool:
+    return unit.quote_tokens[position] in unit.sentences
+
+
+def _only_quotations(unit: _Unit) -> bool:
+    """A paragraph of quotations with no reporting verb outside them."""
+    tags = unit.tokens.tags
+    return tags[:1] == "Q" and "V" not in tags and "v" not in tags
+
+
+def _adjacent(text: str, before: _Unit, unit: _Unit) -> bool:
+    """Nothing but white space between the two paragraphs."""
+    return not text[before.end : unit.start].strip()

@@ -1,0 +1,78 @@
+"""The command line: each command parses its options, makes one library call and prints.
+
+Data goes to stdout, messages and progress to stderr. Library errors become
+``Error: ...`` with exit status 1.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+import quotes
+from quotes.records import extract, to_json
+from quotes.release import ReleaseError, build
+from quotes.sources import SourceError, read_documents
+
+_KNOWN_ERRORS = (SourceError, ReleaseError)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(quotes.__version__, prog_name="quotes")
+def main() -> None:
+    """Find quotations and their speakers in text, and publish them as a versioned dataset."""
+
+
+@main.command("extract")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+def extract_command(paths: tuple[str, ...]) -> None:
+    """Print every quotation in PATHS as JSON Lines, one object per quotation.
+
+    A directory is read recursively for *.txt files; doc_id is the path relative
+    to the directory given, or the file name for a file given directly.
+
+    \b
+    Example:
+      quotes extract seeds/ | head -1
+    """
+    try:
+        out = sys.stdout
+        for document in read_documents(paths):
+            for quote in extract(document.text, document.doc_id, document.byte_base):
+                out.write(to_json(quote))
+                out.write("\n")
+    except _KNOWN_ERRORS as error:
+        raise click.ClickException(str(error)) from None
+
+
+@main.command("build")
+@click.argument("source", default="seeds", type=click.Path(exists=True))
+@click.option("--out", default="releases", show_default=True, type=click.Path(file_okay=False), help="Directory of releases.")
+@click.option("--version", "version", default=None, metavar="X.Y.Z", help="Version to write (default: 1.0.0, then the next minor version when the rows change).")
+def build_command(source: str, out: str, version: str | None) -> None:
+    """Build a release of the quotations in SOURCE (default: seeds/).
+
+    Writes OUT/vX.Y.Z/ with Parquet files, the dataset card and release.json.
+    A build whose rows equal the newest release's writes nothing.
+
+    \b
+    Example:
+      quotes build seeds/ --out releases
+    """
+    try:
+        result = build([source], out, version)
+    except _KNOWN_ERRORS as error:
+        raise click.ClickException(str(error)) from None
+    counts = result.counts
+    if result.written:
+        click.echo(f"Wrote release {result.version} to {result.path}")
+    else:
+        click.echo(f"Nothing written: the rows equal release {result.version} at {result.path}")
+    share = counts["attributed"] / counts["quotes"] if counts.get("quotes") else 0.0
+    click.echo(f"  documents          {counts['documents']}")
+    click.echo(f"  quotes             {counts['quotes']} ({counts['direct']} direct, {counts['partial']} partial)")
+    click.echo(f"  attributed quotes  {counts['attributed']} ({share:.0%})")
+    click.echo("Load it with:")
+    click.echo(f'  python -c "import quotes; print(quotes.load(\'{result.path}\'))"')
+    click.echo(f'  python -c "from datasets import load_dataset; print(load_dataset(\'{result.path}\', split=\'train\'))"')

@@ -1,0 +1,310 @@
+"""Release: write a corpus's quotes as a versioned, checksummed dataset directory.
+
+A release is a Hugging Face dataset repository without a loading script::
+
+    releases/v1.0.0/
+      README.md                                   the card, from dataset_card.md
+      data/quotes/train-00000-of-00001.parquet    one row per quotation
+      data/documents/train-00000-of-00001.parquet one row per source document
+      release.json                                version, fingerprints, counts, sha256 of every file
+
+Versions: the first release is 1.0.0; a build whose rows equal the newest
+release's writes nothing; changed rows make the next minor version. A release
+that exists is never modified: everything is written into a temporary
+directory beside it and renamed into place at the end, so a release is either
+whole or absent.
+
+>>> import tempfile
+>>> out = tempfile.mkdtemp()
+>>> build(["seeds"], out).version
+'1.0.0'
+>>> build(["seeds"], out).written
+False
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from quotes import __version__, lexicons
+from quotes.records import DOCUMENT_SCHEMA, QUOTE_SCHEMA, Quote, extract
+from quotes.sources import Document, read_documents
+
+RELEASE_FILE = "release.json"
+CONFIGS = {"quotes": QUOTE_SCHEMA, "documents": DOCUMENT_SCHEMA}
+DEFAULT_CONFIG = "quotes"
+ROW_GROUP_ROWS = 50_000  # fixed, so the same rows always give the same bytes
+_VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)$")
+
+
+class ReleaseError(Exception):
+    """A release cannot be written as asked; the message says why and what to do."""
+
+
+@dataclass
+class BuildResult:
+    """What a build did: the release it wrote (or found unchanged) and its counts."""
+
+    version: str
+    path: Path
+    written: bool
+    counts: dict = field(default_factory=dict)
+
+
+def data_file(config: str, shard: int = 0, shards: int = 1) -> str:
+    """The path of a Parquet shard inside a release.
+
+    >>> data_file("quotes")
+    'data/quotes/train-00000-of-00001.parquet'
+    """
+    return f"data/{config}/train-{shard:05d}-of-{shards:05d}.parquet"
+
+
+def parse_version(text: str) -> tuple[int, int, int]:
+    """``"v1.2.0"`` or ``"1.2.0"`` as a tuple of numbers.
+
+    >>> parse_version("v1.10.2")
+    (1, 10, 2)
+    """
+    found = _VERSION.match(text.strip())
+    if not found:
+        raise ReleaseError(f"{text!r} is not a version; write it as X.Y.Z, for example 1.2.0")
+    return tuple(int(part) for part in found.groups())
+
+
+def format_version(parts: tuple[int, int, int]) -> str:
+    return ".".join(str(p) for p in parts)
+
+
+def existing_releases(out: str | os.PathLike) -> dict[tuple[int, int, int], Path]:
+    """The complete releases in ``out`` (those with a release.json), by version.
+
+    >>> existing_releases("no-such-directory")
+    {}
+    """
+    found = {}
+    root = Path(out)
+    if not root.is_dir():
+        return found
+    for entry in root.iterdir():
+        if _VERSION.match(entry.name) and entry.name.startswith("v") and (entry / RELEASE_FILE).is_file():
+            found[parse_version(entry.name)] = entry
+    return dict(sorted(found.items()))
+
+
+def schema_with_metadata(config: str, version: str) -> pa.Schema:
+    """The Arrow schema of a config, carrying the Hugging Face features and the release version.
+
+    >>> schema_with_metadata("quotes", "1.0.0").metadata[b"quotes"]
+    b'{"version": "1.0.0"}'
+    """
+    import datasets  # a second to import: paid only when a release is written
+
+    schema = CONFIGS[config]
+    features = datasets.Features.from_arrow_schema(schema)
+    return schema.with_metadata(
+        {
+            "huggingface": json.dumps({"info": {"features": features.to_dict()}}, sort_keys=True),
+            "quotes": json.dumps({"version": version}),
+        }
+    )
+
+
+class _ParquetTable:
+    """Rows of one config, buffered and written in fixed-size row groups."""
+
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.schema = schema
+        self.columns: dict[str, list] = {name: [] for name in schema.names}
+        self.buffered = 0
+        self.rows = 0
+        self.arrow_bytes = 0  # the in-memory size the Hub reports as num_bytes
+        self.writer = pq.ParquetWriter(path, schema, compression="zstd", write_statistics=True)
+
+    def add(self, row: dict) -> None:
+        for name, column in self.columns.items():
+            column.append(row[name])
+        self.buffered += 1
+        if self.buffered >= ROW_GROUP_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.buffered:
+            batch = pa.record_batch([pa.array(self.columns[n], self.schema.field(n).type) for n in self.schema.names], schema=self.schema)
+            self.writer.write_table(pa.Table.from_batches([batch]), row_group_size=ROW_GROUP_ROWS)
+            self.arrow_bytes += batch.nbytes
+            self.rows += self.buffered
+            self.columns = {name: [] for name in self.schema.names}
+            self.buffered = 0
+
+    def close(self) -> None:
+        self.flush()
+        self.writer.close()
+
+
+class _Fingerprint:
+    """sha256 over the rows of a build: equal rows, equal fingerprint, whatever the writer."""
+
+    def __init__(self) -> None:
+        self.digest = hashlib.sha256()
+
+    def add(self, *values) -> None:
+        self.digest.update(json.dumps(values, ensure_ascii=False).encode())
+        self.digest.update(b"\n")
+
+    def hexdigest(self) -> str:
+        return self.digest.hexdigest()
+
+
+def build(
+    sources: list[str | os.PathLike],
+    out: str | os.PathLike = "releases",
+    version: str | None = None,
+) -> BuildResult:
+    """Extract every document of ``sources`` and write a release into ``out``.
+
+    Returns where the release is and whether anything was written: a build
+    whose rows equal the newest release's writes nothing unless ``version`` asks.
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    releases = existing_releases(out)
+    if version is not None and parse_version(version) in releases:
+        raise ReleaseError(
+            f"{out / ('v' + format_version(parse_version(version)))} exists and releases are never "
+            "modified; choose another --version or leave it out to get the next one"
+        )
+    if version is None:
+        # The next version is known before the rows are: if they turn out equal
+        # to the newest release's, nothing is written at all.
+        major, minor, _ = max(releases) if releases else (0, 0, 0)
+        version = format_version((major, minor + 1, 0) if releases else (1, 0, 0))
+        unchanged_is_noop = True
+    else:
+        version = format_version(parse_version(version))
+        unchanged_is_noop = False
+    staging = Path(tempfile.mkdtemp(prefix=".building-", dir=out))
+    try:
+        counts, content, sources_fingerprint = _write_tables(sources, staging, version)
+        newest = releases[max(releases)] if releases else None
+        if unchanged_is_noop and newest is not None:
+            previous = json.loads((newest / RELEASE_FILE).read_text(encoding="utf-8"))
+            if previous.get("content_sha256") == content:
+                shutil.rmtree(staging)
+                return BuildResult(previous["version"], newest, written=False, counts=previous.get("counts", {}))
+        manifest = {
+            "name": "quotes",
+            "version": version,
+            "package_version": __version__,
+            "pyarrow_version": pa.__version__,
+            "rules_fingerprint": lexicons.fingerprint(),
+            "sources_fingerprint": sources_fingerprint,
+            "content_sha256": content,
+            "counts": counts,
+            "configs": {name: [data_file(name)] for name in CONFIGS},
+            "previous_versions": [format_version(v) for v in releases],
+        }
+        from quotes.card import render_card
+
+        (staging / "README.md").write_text(render_card(manifest, releases), encoding="utf-8")
+        manifest["files"] = {
+            name: sha256_file(staging / name) for name in sorted(_relative_files(staging)) if name != RELEASE_FILE
+        }
+        (staging / RELEASE_FILE).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        _sync_tree(staging)
+        final = out / f"v{version}"
+        try:
+            os.rename(staging, final)
+        except OSError:
+            raise ReleaseError(f"{final} appeared while this build ran; nothing was changed, build again") from None
+        _sync_directory(out)
+        return BuildResult(version, final, written=True, counts=counts)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _write_tables(sources, staging: Path, version: str) -> tuple[dict, str, str]:
+    """Stream documents in, quote and document rows out; return counts and fingerprints."""
+    quote_rows = _ParquetTable(staging / data_file("quotes"), schema_with_metadata("quotes", version))
+    document_rows = _ParquetTable(staging / data_file("documents"), schema_with_metadata("documents", version))
+    content = _Fingerprint()
+    sources_digest = _Fingerprint()
+    counts = {"documents": 0, "quotes": 0, "attributed": 0, "direct": 0, "partial": 0, "bytes": 0}
+    for document in read_documents(sources):
+        found = extract(document.text, document.doc_id, document.byte_base)
+        for quote in found:
+            row = quote.to_dict()
+            quote_rows.add(row)
+            content.add(*row.values())
+            counts["attributed"] += quote.speaker is not None
+            counts[quote.kind] += 1
+        document_rows.add(_document_row(document, found))
+        content.add(document.doc_id, document.sha256, len(document.text), len(found))
+        sources_digest.add(document.doc_id, document.sha256)
+        counts["documents"] += 1
+        counts["quotes"] += len(found)
+        counts["bytes"] += document.n_bytes
+    quote_rows.close()
+    document_rows.close()
+    counts["arrow_bytes"] = {"quotes": quote_rows.arrow_bytes, "documents": document_rows.arrow_bytes}
+    return counts, content.hexdigest(), sources_digest.hexdigest()
+
+
+def _document_row(document: Document, found: list[Quote]) -> dict:
+    return {
+        "doc_id": document.doc_id,
+        "text": document.text,
+        "sha256": document.sha256,
+        "n_bytes": document.n_bytes,
+        "n_chars": len(document.text),
+        "n_quotes": len(found),
+    }
+
+
+def sha256_file(path: Path) -> str:
+    """The sha256 of a file's bytes, read in blocks.
+
+    >>> len(sha256_file(Path("seeds/000_19351164b027cb34.txt")))
+    64
+    """
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _relative_files(root: Path) -> list[str]:
+    return [p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()]
+
+
+def _sync_tree(root: Path) -> None:
+    """Flush every file and directory of a staged release to disk before it is renamed."""
+    for path in sorted(root.rglob("*"), reverse=True):
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+        else:
+            _sync_directory(path)
+    _sync_directory(root)
+
+
+def _sync_directory(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

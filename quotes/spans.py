@@ -1,0 +1,316 @@
+"""Spans: find every quotation in a text by pairing its quotation marks.
+
+The finder walks the text once, from quotation mark to quotation mark, keeping a
+stack of open quotations:
+
+- which mark closes which comes from ``lexicons/en/quote_pairs.tsv``;
+- marks that look the same when opening and closing (straight ``"`` and ``'``,
+  the newspaper ``''``) are told apart by what stands on either side;
+- apostrophes are not marks: inside words (don't) the pattern never sees them,
+  and elisions (’90s, rock 'n' roll) and plural possessives (officials’) are
+  recognised where they could be mistaken for one;
+- a quotation inside a quotation stays part of the outer one;
+- at a paragraph end, an open quotation continues only if the next paragraph
+  opens again (a quotation over several paragraphs); otherwise the open mark is
+  given up, so one unbalanced mark never swallows the rest of the document.
+
+Only outermost quotations are returned, each with its ``kind``: ``direct`` for a
+set-off utterance, ``partial`` for a fragment inside the author's own sentence.
+
+>>> [(s.text, s.kind) for s in find_spans('“We won,” she said of the “historic” vote.')]
+[('We won,', 'direct'), ('historic', 'partial')]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from quotes import lexicons
+
+DIRECT = "direct"
+PARTIAL = "partial"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """One quotation: the quoted material ``text[start:end]`` and its marks."""
+
+    start: int  # first code point of the quoted material, after the opening mark
+    end: int  # one past its last code point, before the closing mark
+    open_start: int  # where the opening mark begins
+    close_end: int  # one past the closing mark
+    paragraph: int  # index of the paragraph (non-blank line) the quotation starts in
+    line_start: int  # offset where that paragraph begins
+    kind: str  # DIRECT or PARTIAL
+    text: str  # the quoted material
+    open_mark: str
+    close_mark: str
+    paragraphs: int = 1  # how many paragraphs the quotation runs over
+
+
+# A line break of any convention ends a paragraph. Quotation marks are listed
+# explicitly; an apostrophe (’ or ') is a candidate only where it is not between
+# two word characters, so the regex engine skips don't, Zelensky’s and rock’n’roll.
+_TOKEN = re.compile(
+    r"""
+    (?P<brk>\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029])
+  | ``|''                                    # ASCII pairs of some newspapers
+  | [“”"„«»‹›「」『』﹁﹂﹃﹄‘‚]              # marks that are never apostrophes
+  | (?<!\w)['’] | ['’](?!\w)                 # apostrophe-shaped, not inside a word
+    """,
+    re.VERBOSE,
+)
+
+# Characters that may stand right before an opening mark / right after a closing one.
+_OPENING_CONTEXT = frozenset("([{<—–-/\u00a0") | frozenset("“”\"„«»‹›「」『』‘’'‚`")
+_CLOSING_CONTEXT = frozenset(".,;:!?)]}>…—–-/\u00a0") | frozenset("“”\"„«»‹›「」『』‘’'‚`")
+# Marks whose direction must be read from their surroundings.
+_SYMMETRIC = frozenset({'"', "'", "''", "’", "»", "«", "›", "‹", "”"})
+_APOSTROPHE_SHAPED = frozenset({"'", "’", "‘"})
+_DECADE = re.compile(r"\d\d(?:s\b|\b)")
+_WORD = re.compile(r"[^\W\d_]+")
+_SENTENCE_END = frozenset(".!?")
+
+
+@cache
+def _closers() -> dict[str, frozenset[str]]:
+    """Opening mark -> the marks that may close it, from ``quote_pairs.tsv``."""
+    return {row[0]: frozenset(row[1].split()) for row in lexicons.table("quote_pairs")}
+
+
+@cache
+def _elisions() -> frozenset[str]:
+    return lexicons.words("elisions")
+
+
+@dataclass(slots=True)
+class _Open:
+    """A quotation whose closing mark has not been seen yet."""
+
+    mark: str
+    open_start: int
+    start: int
+    paragraph: int
+    line_start: int
+    paragraphs: int = 1
+    inner: list[Span] = field(default_factory=list)  # closed quotations inside it
+    fallback: tuple[int, int] | None = None  # a possessive-shaped ’ that may close it
+
+
+def find_spans(text: str) -> list[Span]:
+    """Every outermost quotation in ``text``, in order.
+
+    >>> [s.text for s in find_spans("He said 'rock 'n' roll' in the '90s.")]
+    ["rock 'n' roll"]
+    >>> [s.text for s in find_spans('Unclosed "here.\\n\\nNext "one" ok.')]
+    ['one']
+    """
+    return _Pairing(text).run()
+
+
+class _Pairing:
+    """The state of one left-to-right pass over a text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.closers = _closers()
+        self.stack: list[_Open] = []
+        self.found: list[Span] = []
+        self.paragraph = 0  # index of the current paragraph among non-blank lines
+        self.line_start = 0
+        self.skip_at = -1  # position of a reopening mark already consumed
+        self.resolved_until = -1  # breaks before this offset are already decided
+
+    def run(self) -> list[Span]:
+        text = self.text
+        for token in _TOKEN.finditer(text):
+            at, after = token.span()
+            if token.lastgroup == "brk":
+                self._line_break(at, after)
+            elif at != self.skip_at:
+                self._mark(token.group(), at, after)
+        self._give_up()
+        self.found.sort(key=lambda s: s.start)
+        return self.found
+
+    # -- line breaks -------------------------------------------------------
+
+    def _line_break(self, at: int, after: int) -> None:
+        text = self.text
+        if not text[self.line_start : at].isspace() and at > self.line_start:
+            self.paragraph += 1
+        self.line_start = after
+        if not self.stack or at < self.resolved_until:
+            return
+        ahead = _skip_space(text, after)
+        self.resolved_until = ahead
+        reopening = self._reopening_mark(ahead)
+        if reopening:
+            outer = self.stack[0]
+            del self.stack[1:]  # an inner quotation never runs over a paragraph end
+            outer.paragraphs += 1
+            outer.fallback = None
+            self.skip_at = ahead
+        else:
+            self._give_up()
+
+    def _reopening_mark(self, at: int) -> str | None:
+        """The mark at ``at`` if it reopens the outermost quotation in a new paragraph."""
+        text = self.text
+        for mark in (text[at : at + 2], text[at : at + 1]):
+            if mark in self.closers and self.closers[mark] & self.closers[self.stack[0].mark]:
+                return mark
+        return None
+
+    def _give_up(self) -> None:
+        """End every open quotation at a paragraph end with no closing mark.
+
+        The outermost one closes at a possessive-shaped ’ if it saw one; otherwise
+        it is dropped. Quotations closed inside dropped ones come out on their own.
+        """
+        stack, self.stack = self.stack, []
+        if not stack:
+            return
+        outer, resume = stack[0], 0
+        if outer.fallback:
+            at, resume = outer.fallback
+            self._emit(outer, at, resume, self.text[at:resume])
+        for frame in stack:
+            self.found.extend(s for s in frame.inner if s.start >= resume)
+
+    # -- marks ---------------------------------------------------------------
+
+    def _mark(self, mark: str, at: int, after: int) -> None:
+        text = self.text
+        before = text[at - 1] if at else " "
+        following = text[after] if after < len(text) else " "
+        space_before = before.isspace() or before in _OPENING_CONTEXT
+        space_after = following.isspace() or following in _CLOSING_CONTEXT
+        symmetric = mark in _SYMMETRIC
+        # A symmetric mark with space before and a word after opens; with a word
+        # before and space after it closes; in between, the open quotations decide.
+        can_close = not (symmetric and space_before and not space_after)
+        can_open = not (symmetric and space_after and not space_before)
+
+        if mark in _APOSTROPHE_SHAPED and space_before and not space_after and self._is_elision(mark, after):
+            return  # ’90s, rock ’n’ roll: never a quotation mark
+        if self.stack and can_close and mark in self.closers[self.stack[-1].mark]:
+            if self._is_possessive(mark, at, after):
+                self.stack[-1].fallback = (at, after)
+                return
+            self._close(len(self.stack) - 1, at, after, mark)
+            return
+        if mark in self.closers and can_open:
+            self.stack.append(_Open(mark, at, after, self.paragraph, self.line_start))
+            return
+        if mark not in _APOSTROPHE_SHAPED and can_close:
+            # A closing mark for a quotation further out: the inner ones were never closed.
+            for depth in range(len(self.stack) - 2, -1, -1):
+                if mark in self.closers[self.stack[depth].mark]:
+                    self._close(depth, at, after, mark)
+                    return
+        # Otherwise a stray closing mark or an apostrophe: ignored.
+
+    def _is_possessive(self, mark: str, at: int, after: int) -> bool:
+        """officials’ plan: an apostrophe after a plural, before a lower-case word."""
+        text = self.text
+        return (
+            mark in ("’", "'")
+            and at > 0
+            and text[at - 1] in "sS"
+            and text[after : after + 1] == " "
+            and text[after + 1 : after + 2].islower()
+        )
+
+    def _is_elision(self, mark: str, after: int) -> bool:
+        """’90s, 'em, rock 'n' roll: an apostrophe standing for left-out letters.
+
+        The apostrophe closing an elision ('n') is consumed with it.
+        """
+        if _DECADE.match(self.text, after):
+            return True
+        word = _WORD.match(self.text, after)
+        if word is None or word.group().lower() not in _elisions():
+            return False
+        following = self.text[word.end() : word.end() + 1]
+        if following in ("'", "’"):
+            self.skip_at = word.end()
+            return True
+        return following in (" ", "")
+
+    def _close(self, depth: int, at: int, after: int, mark: str) -> None:
+        frame = self.stack[depth]
+        del self.stack[depth:]
+        if self.stack:
+            parent = self.stack[-1]
+            if frame.start < at:
+                parent.inner.append(self._span(frame, at, after, mark))
+        else:
+            self._emit(frame, at, after, mark)
+
+    def _emit(self, frame: _Open, at: int, after: int, mark: str) -> None:
+        if self.text[frame.start : at].strip():
+            self.found.append(self._span(frame, at, after, mark))
+
+    def _span(self, frame: _Open, at: int, after: int, mark: str) -> Span:
+        text = self.text
+        kind = quote_kind(text, frame.open_start, frame.start, at, frame.line_start, frame.paragraphs)
+        return Span(
+            start=frame.start,
+            end=at,
+            open_start=frame.open_start,
+            close_end=after,
+            paragraph=frame.paragraph,
+            line_start=frame.line_start,
+            kind=kind,
+            text=text[frame.start : at],
+            open_mark=frame.mark,
+            close_mark=mark,
+            paragraphs=frame.paragraphs,
+        )
+
+
+def _skip_space(text: str, at: int) -> int:
+    """The first offset at or after ``at`` that is not white space."""
+    end = len(text)
+    while at < end and text[at].isspace():
+        at += 1
+    return at
+
+
+def quote_kind(
+    text: str, open_start: int, start: int, end: int, line_start: int, paragraphs: int = 1
+) -> str:
+    """``direct`` for a set-off utterance, ``partial`` for a fragment in the author's sentence.
+
+    A quotation is direct when it begins with a capital (or a digit, dash or
+    ellipsis) and either starts a sentence, follows a colon, follows a comma and
+    runs to four words or more, or ends with its own sentence punctuation.
+
+    >>> t = 'Leavitt noted, “There’s a power plant on the border.”'
+    >>> quote_kind(t, 15, 16, len(t) - 1, 0)
+    'direct'
+    >>> t = 'Putin acknowledged the “idea” of a ceasefire.'
+    >>> quote_kind(t, 23, 24, 28, 0)
+    'partial'
+    """
+    if paragraphs > 1:
+        return DIRECT
+    content = text[start:end].strip()
+    if not content:
+        return PARTIAL
+    first = content[0]
+    if first.isalpha() and not first.isupper():
+        return PARTIAL
+    lead = text[line_start:open_start].rstrip()
+    if not lead or lead[-1] in ".!?:;…—–-(" or lead[-1] in "”\"’'»«":
+        return DIRECT
+    words = len(content.split())
+    if lead[-1] == "," and words >= 4:
+        return DIRECT
+    last = content.rstrip("”\"’' )]")[-1:]
+    if last in _SENTENCE_END and words >= 3:
+        return DIRECT
+    return PARTIAL

@@ -1,0 +1,286 @@
+"""Tagging: the words around quotations, as a string of one-letter tags.
+
+Attribution rules are regular expressions over these tags rather than over raw
+text, so one short pattern such as ``(?P<spk>NP)V`` covers "Trump said", "the
+White House press secretary said" and "he said". Only the paragraphs that hold
+quotations are ever tagged.
+
+Tags (one character per token):
+
+====  ==================================================================
+Q     a quotation (marks and all), treated as one opaque token
+V     a reporting verb (said, told, noted)   v  a framing verb (called, described)
+P     a personal pronoun (he, she, they)     W  relative *who*
+N     a capitalised word that may be part of a name
+T     a title or honorific (President, Sen., Mr.)
+R     a role or speaking document (spokesman, official, statement)
+G     a possessive (Trump's, the president's)
+D     a determiner      a  a modifier before a role (former, top, acting)
+A     an adverb         O  a preposition      C  a conjunction
+U     *according* (as in "according to")     t  *that*
+n     a number          w  any other word
+, : ; . - ( )          punctuation (``.`` also stands for ``!`` and ``?``)
+~     any other punctuation mark
+====  ==================================================================
+
+>>> tokens = tag("“We won,” Trump told reporters.", quotes=[(0, 9)])
+>>> tokens.tags
+'QNVR.'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from quotes import lexicons
+
+# A word may hold inner apostrophes, hyphens and full stops (Trump’s, well-known,
+# U.S); a full stop after it is attached when it belongs to an abbreviation.
+_TOKEN = regex.compile(
+    r"""
+    [\p{L}\p{N}](?:[\p{L}\p{M}\p{N}'’.\-]*[\p{L}\p{M}\p{N}])?   # a word
+  | [^\s\p{L}\p{N}]                                            # one punctuation mark
+    """,
+    regex.VERBOSE,
+)
+_PUNCTUATION_TAGS = {",": ",", ":": ":", ";": ";", ".": ".", "!": ".", "?": ".", "…": ".",
+                     "—": "-", "–": "-", "-": "-", "(": "(", ")": ")", "[": "(", "]": ")"}
+_POSSESSIVE_ENDINGS = ("’s", "'s", "s’", "s'")
+_BREAK = regex.compile(r"[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+_BREAK_BEFORE = regex.compile(_BREAK.pattern, regex.REVERSE)
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """Tagged tokens: ``tags[i]`` is the tag of ``text[starts[i]:ends[i]]``."""
+
+    tags: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    closed: dict[str, str]  # lower-case word -> tag, for closed word classes
+    verbs: frozenset[str]
+    framing: frozenset[str]
+    roles: frozenset[str]
+    not_names: frozenset[str]
+    abbreviations: frozenset[str]
+    particles: frozenset[str]
+    phrases: dict[str, tuple[tuple[tuple[str, ...], str], ...]]  # first word -> (words, tag)
+
+
+@cache
+def lexicon() -> _Lexicon:
+    """The word lists the tagger needs, read once from ``lexicons/en``."""
+    closed: dict[str, str] = {}
+    for name, tag_letter in (
+        ("prepositions", "O"),
+        ("conjunctions", "C"),
+        ("adverbs", "A"),
+        ("modifiers", "a"),
+        ("determiners", "D"),
+    ):
+        for word in lexicons.words(name):
+            closed[word] = tag_letter
+    for row in lexicons.table("pronouns"):
+        closed[row[0]] = "W" if row[0] == "who" else "P"
+    closed["that"] = "t"
+    closed["according"] = "U"
+    phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    roles = set()
+    for phrase in lexicons.phrases("titles"):
+        words = tuple(phrase.split())
+        phrases.setdefault(words[0], []).append((words, "T"))
+    for line in lexicons.lines("roles.txt"):
+        for form in line.split(","):
+            words = tuple(form.split())
+            if len(words) == 1:
+                roles.add(words[0])
+            else:
+                phrases.setdefault(words[0], []).append((words, "R"))
+    ordered = {k: tuple(sorted(v, key=lambda p: -len(p[0]))) for k, v in phrases.items()}
+    return _Lexicon(
+        closed=closed,
+        verbs=lexicons.words("reporting_verbs"),
+        framing=lexicons.words("framing_verbs"),
+        roles=frozenset(roles),
+        not_names=lexicons.words("not_names"),
+        abbreviations=lexicons.words("abbreviations"),
+        particles=lexicons.words("name_particles"),
+        phrases=ordered,
+    )
+
+
+def tag(text: str, start: int = 0, end: int | None = None, quotes=()) -> Tokens:
+    """Tag ``text[start:end]``; each ``(open_start, close_end)`` in ``quotes`` becomes one Q.
+
+    >>> tag("Leavitt noted, ").tags
+    'NV,'
+    >>> tag("the former U.S. president said").tags
+    'DaNRV'
+    """
+    end = len(text) if end is None else end
+    words: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    quote_starts: set[int] = set()
+    cursor = start
+    for open_start, close_end in quotes:
+        if close_end <= start or open_start >= end:
+            continue
+        _split(text, cursor, max(cursor, open_start), words, starts, ends)
+        quote_starts.add(len(words))
+        words.append("")
+        starts.append(open_start)
+        ends.append(close_end)
+        cursor = close_end
+    _split(text, cursor, end, words, starts, ends)
+    tags = _tag_words(words, quote_starts)
+    return Tokens("".join(tags), tuple(starts), tuple(ends))
+
+
+def _split(text: str, start: int, end: int, words: list, starts: list, ends: list) -> None:
+    """Append the tokens of ``text[start:end]``, keeping an abbreviation's full stop."""
+    abbreviations = lexicon().abbreviations
+    skip = -1
+    for match in _TOKEN.finditer(text, start, end):
+        at, after = match.span()
+        if at == skip:
+            continue
+        word = match.group()
+        if after < end and text[after] == "." and word[0].isalnum():
+            if (
+                word + "." in abbreviations
+                or "." in word
+                or (len(word) == 1 and word.isupper())
+            ):
+                word += "."
+                skip = after
+                after += 1
+        words.append(word)
+        starts.append(at)
+        ends.append(after)
+
+
+def _tag_words(words: list[str], quote_positions: set[int]) -> list[str]:
+    lex = lexicon()
+    tags = ["w"] * len(words)
+    i = 0
+    count = len(words)
+    while i < count:
+        if i in quote_positions:
+            tags[i] = "Q"
+            i += 1
+            continue
+        word = words[i]
+        phrase = _phrase_at(words, i, lex)
+        if phrase:
+            length, letter = phrase
+            for j in range(i, i + length):
+                tags[j] = letter
+            i += length
+            continue
+        tags[i] = _word_tag(word, tags[i - 1] if i else "", lex)
+        i += 1
+    return tags
+
+
+def _phrase_at(words: list[str], i: int, lex: _Lexicon) -> tuple[int, str] | None:
+    """A multi-word title or role starting at ``words[i]`` (longest first)."""
+    word = words[i]
+    candidates = lex.phrases.get(word) or lex.phrases.get(word.lower())
+    if not candidates:
+        return None
+    for phrase, letter in candidates:
+        length = len(phrase)
+        window = words[i : i + length]
+        if len(window) != length:
+            continue
+        if letter == "T":
+            # Titles count only when capitalised as titles: "President", not "president".
+            if window == list(phrase) and (length > 1 or _followed_by_name(words, i + 1)):
+                return length, letter
+        elif [w.lower() for w in window] == list(phrase):
+            return length, letter
+    return None
+
+
+def _followed_by_name(words: list[str], i: int) -> bool:
+    """A one-word title needs a capitalised word after it (President Trump)."""
+    return i < len(words) and words[i][:1].isupper() and words[i] not in lexicon().not_names
+
+
+def _word_tag(word: str, previous: str, lex: _Lexicon) -> str:
+    first = word[0]
+    if not first.isalnum():
+        return _PUNCTUATION_TAGS.get(word, "~")
+    if first.isdigit():
+        return "n"
+    lower = word.lower()
+    if first.isupper():
+        if word in lex.not_names or (lower in lex.closed and not (word.isupper() and len(word) > 1)):
+            return lex.closed.get(lower, "w")
+        if word in lex.particles:
+            return "N"
+        return "G" if word.endswith(_POSSESSIVE_ENDINGS) and len(word) > 2 else "N"
+    if lower in lex.closed:
+        return lex.closed[lower]
+    if word in lex.particles:
+        return "N" if previous == "N" else "w"
+    after_determiner = previous in ("D", "a", "G")
+    if lower in lex.roles:
+        return "R"
+    if lower in lex.verbs and not after_determiner:
+        return "V"
+    if lower in lex.framing and not after_determiner:
+        return "v"
+    if word.endswith(_POSSESSIVE_ENDINGS) and len(word) > 2:
+        return "G"
+    if lower.endswith("ly") and len(lower) > 4:
+        return "A"
+    return "w"
+
+
+def line_end(text: str, at: int) -> int:
+    """The offset of the first line break at or after ``at`` (or the text's end).
+
+    >>> line_end("one\\ntwo", 1)
+    3
+    """
+    found = _BREAK.search(text, at)
+    return found.start() if found else len(text)
+
+
+def line_start(text: str, at: int) -> int:
+    """The offset where the line holding ``at`` begins.
+
+    >>> line_start("one\\ntwo", 5)
+    4
+    """
+    found = _BREAK_BEFORE.search(text, 0, at) if at else None
+    return found.end() if found else 0
+
+
+def sentence_starts(tokens: Tokens, text: str) -> list[int]:
+    """Token indices where sentences begin: after ``.``, and after a quotation
+    that ends with its own full stop when a capitalised word follows it.
+
+    >>> t = "He left. “We won.” She smiled."
+    >>> sentence_starts(tag(t, quotes=[(9, 18)]), t)
+    [0, 3, 4]
+    """
+    starts = [0]
+    tags = tokens.tags
+    for i in range(len(tags) - 1):
+        if tags[i] == ".":
+            starts.append(i + 1)
+        elif tags[i] == "Q":
+            inside = text[tokens.starts[i] : tokens.ends[i]].rstrip("”\"’'»«」』 ")
+            if inside[-1:] in (".", "!", "?", "…") and text[tokens.starts[i + 1]][:1].isupper():
+                starts.append(i + 1)
+    return starts

@@ -1,0 +1,45 @@
+"""Speaker attribution: every rule alone on its own example, then the cases of
+tests/cases/attribution.json through the whole extractor."""
+
+from __future__ import annotations
+
+import pytest
+
+from quotes import extract
+from quotes.attribution import attribute, rules
+from quotes.spans import find_spans
+from tests.conftest import load_cases
+
+CASES = load_cases("attribution.json")["cases"]
+
+
+@pytest.mark.parametrize("rule", rules(), ids=[r.name for r in rules()])
+def test_each_rule_fires_on_its_example(rule):
+    text = rule.example
+    spans = find_spans(text)
+    assert spans, f"the example of {rule.name} holds no quotation"
+    fired = [a.rule for a in attribute(text, spans) if a]
+    assert rule.name in fired
+
+
+def test_rules_have_unique_names_and_examples():
+    names = [r.name for r in rules()]
+    assert len(names) == len(set(names))
+    assert all(r.example for r in rules())
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["label"] for c in CASES])
+def test_case(case):
+    rows = [q for q in extract(case["text"], doc_id="case") if q.text.startswith(case["quote"])]
+    assert len(rows) == 1, f"quotation {case['quote']!r} not found"
+    quote = rows[0]
+    assert quote.speaker_mention == case["mention"]
+    if case["mention"] is None:
+        assert quote.speaker is None and quote.rule is None and quote.confidence == 0
+        return
+    assert quote.speaker == case["speaker"]
+    assert quote.cue == case["cue"]
+    assert quote.rule == case["rule"]
+    assert case["text"][quote.speaker_start : quote.speaker_end] == quote.speaker_mention
+    assert case["text"][quote.cue_start : quote.cue_end] == quote.cue
+    assert 0 < quote.confidence <= 1

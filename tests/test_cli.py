@@ -1,0 +1,72 @@
+"""The command line, run as a real subprocess the way users run it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from quotes.records import QUOTE_SCHEMA
+from tests.conftest import ROOT, SEEDS
+
+
+def run(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "quotes", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def test_extract_writes_json_lines_with_every_field():
+    result = run("extract", str(SEEDS))
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 21
+    assert all(list(row) == QUOTE_SCHEMA.names for row in rows)
+    assert {row["doc_id"] for row in rows} >= {"002_d268800eac509475.txt"}
+
+
+def test_extract_of_a_file_uses_its_name_and_of_a_directory_the_relative_path(tmp_path):
+    nested = tmp_path / "corpus" / "2025" / "march"
+    nested.mkdir(parents=True)
+    (nested / "a.txt").write_text("“Yes,” she said.\n", encoding="utf-8")
+    by_directory = json.loads(run("extract", str(tmp_path / "corpus")).stdout)
+    by_file = json.loads(run("extract", str(nested / "a.txt")).stdout)
+    assert by_directory["doc_id"] == "2025/march/a.txt"
+    assert by_file["doc_id"] == "a.txt"
+
+
+def test_build_prints_a_summary_and_how_to_load(tmp_path):
+    result = run("build", str(SEEDS), "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "Wrote release 1.0.0" in result.stdout
+    assert "documents          5" in result.stdout
+    assert "attributed quotes  21" in result.stdout
+    assert "load_dataset(" in result.stdout
+    again = run("build", str(SEEDS), "--out", str(tmp_path))
+    assert "Nothing written" in again.stdout
+
+
+def test_build_defaults_to_seeds_and_releases(tmp_path):
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "a.txt").write_text("“Yes,” she said.\n", encoding="utf-8")
+    result = run("build", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "releases" / "v1.0.0" / "release.json").is_file()
+
+
+def test_errors_are_one_line_with_the_file_and_exit_1(tmp_path):
+    (tmp_path / "bad.txt").write_bytes("ok “café”".encode() + b"\xff")
+    result = run("extract", str(tmp_path / "bad.txt"))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"Error: {tmp_path / 'bad.txt'}: not valid UTF-8 at byte 14")
+
+
+@pytest.mark.parametrize("command", ["extract", "build"])
+def test_every_command_has_help(command):
+    result = run(command, "--help")
+    assert result.returncode == 0
+    assert "Example:" in result.stdout
+
+
+def test_version_and_console_script():
+    assert run("--version").stdout.startswith("quotes, version ")

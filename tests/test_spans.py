@@ -1,0 +1,49 @@
+"""Quotation finding, case by case (tests/cases/spans.json), plus offsets on the seeds."""
+
+from __future__ import annotations
+
+import pytest
+
+from quotes.spans import find_spans
+from tests.conftest import SEEDS, load_cases
+
+CASES = load_cases("spans.json")["cases"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["label"] for c in CASES])
+def test_case(case):
+    spans = find_spans(case["text"])
+    assert [s.text for s in spans] == case["expect"]
+    for span in spans:
+        assert case["text"][span.start : span.end] == span.text
+        assert span.open_start < span.start <= span.end < span.close_end
+    if "kinds" in case:
+        assert [s.kind for s in spans] == case["kinds"]
+
+
+def test_every_mark_pair_in_the_lexicon_is_found():
+    from quotes.spans import _closers
+
+    for opener, closers in _closers().items():
+        for closer in closers:
+            text = f"Er sagte {opener}Ja bitte{closer} gestern."
+            assert [s.text for s in find_spans(text)] == ["Ja bitte"], (opener, closer)
+
+
+def test_spans_do_not_overlap_on_the_seeds():
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        spans = find_spans(text)
+        for before, after in zip(spans, spans[1:]):
+            assert before.close_end <= after.open_start
+
+
+def test_paragraph_index_counts_non_blank_lines():
+    text = "Title\n\nFirst “a” here.\nSecond line “b”.\n\n\nThird “c”."
+    assert [s.paragraph for s in find_spans(text)] == [1, 2, 3]
+
+
+def test_a_long_run_of_opening_marks_is_linear():
+    # An unbalanced mark is given up at each paragraph end; nothing piles up.
+    text = ("“open " * 2000 + "\n") * 50
+    assert find_spans(text) == []
