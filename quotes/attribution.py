@@ -95,6 +95,15 @@ def rules() -> tuple[Rule, ...]:
     return tuple(compiled)
 
 
+def rule_names() -> tuple[str, ...]:
+    """Every rule that can attribute a quotation: the patterns, then the turn rules.
+
+    >>> rule_names()[-2:]
+    ('same_paragraph_turn', 'next_paragraph_turn')
+    """
+    return tuple(r.name for r in rules()) + (SAME_PARAGRAPH_TURN, NEXT_PARAGRAPH_TURN)
+
+
 def rule(name: str) -> Rule:
     """The rule called ``name``.
 

@@ -6,6 +6,7 @@ Data goes to stdout, messages and progress to stderr. Library errors become
 
 from __future__ import annotations
 
+import json
 import sys
 
 import click
@@ -76,3 +77,41 @@ def build_command(source: str, out: str, version: str | None) -> None:
     click.echo("Load it with:")
     click.echo(f'  python -c "import quotes; print(quotes.load(\'{result.path}\'))"')
     click.echo(f'  python -c "from datasets import load_dataset; print(load_dataset(\'{result.path}\', split=\'train\'))"')
+
+
+@main.command("eval")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option("--split", default=None, help="Only the gold documents of this split (their `split` field).")
+@click.option("--part", type=click.Choice(["all", "dev", "heldout"]), default="all", show_default=True,
+              help="A fixed half of the documents (by a hash of their id): develop on dev, measure on heldout.")
+@click.option("--errors", "errors", default=0, show_default=True, metavar="N", help="Print N misattributed or missed quotations with their context.")
+@click.option("--json", "json_out", default=None, type=click.Path(dir_okay=False), metavar="OUT", help="Also write the figures to OUT as JSON.")
+@click.option("--calibrate", default=None, type=click.Path(dir_okay=False), metavar="TSV",
+              help="Write each rule's measured precision to TSV (the format of lexicons/en/rule_precision.tsv).")
+def eval_command(gold: str, split: str | None, part: str, errors: int, json_out: str | None, calibrate: str | None) -> None:
+    """Measure quotation finding and speaker attribution against GOLD.
+
+    GOLD is JSON Lines (plain or .gz): one annotated document a line, with
+    `text`, `quotes` and `unattributed_quoted_spans` (see the README).
+
+    \b
+    Example:
+      quotes eval ../shared/eval/polnear-train.jsonl.gz --part heldout --errors 20
+    """
+    from quotes.evaluate import GoldError, calibration_table, evaluate, format_errors, format_report, read_gold
+
+    try:
+        report = evaluate(read_gold(gold, split, part), errors=errors)
+    except GoldError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(format_report(report))
+    if errors:
+        click.echo()
+        click.echo(format_errors(report))
+    if json_out:
+        with open(json_out, "w", encoding="utf-8") as handle:
+            json.dump(report.figures(), handle, indent=2)
+            handle.write("\n")
+    if calibrate:
+        with open(calibrate, "w", encoding="utf-8") as handle:
+            handle.write(calibration_table(report))
