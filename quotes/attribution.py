@@ -33,6 +33,8 @@ from quotes.tagging import Tokens, line_end, line_start, sentence_starts, tag
 
 SAME_PARAGRAPH_TURN = "same_paragraph_turn"
 NEXT_PARAGRAPH_TURN = "next_paragraph_turn"
+_VERBS = ("V", "v", "Y", "y")
+_CONTEXTS = ("right", "tail", "left", "previous", "intro")
 _BULLET = regex.compile(r"[ \t\u00a0]*(?:[•·▪◦‣⁃*\-–—]|\d{1,2}[.)])\s")
 
 
@@ -59,7 +61,7 @@ class Rule:
     """One named pattern over the tags of one context of a quotation."""
 
     name: str
-    context: str  # right | left | previous | intro
+    context: str  # one of _CONTEXTS
     pattern: regex.Pattern
     example: str
 
@@ -86,8 +88,8 @@ def rules() -> tuple[Rule, ...]:
             name, context, pattern = entry["name"], entry["context"], entry["pattern"]
         except KeyError as missing:
             raise RuleError(f"{source}: a rule lacks the field {missing}; see the file's header") from None
-        if context not in ("right", "left", "previous", "intro"):
-            raise RuleError(f"{source}: rule {name} has context {context!r}; use right, left, previous or intro")
+        if context not in _CONTEXTS:
+            raise RuleError(f"{source}: rule {name} has context {context!r}; use one of {', '.join(_CONTEXTS)}")
         try:
             compiled.append(Rule(name, context, regex.compile(_expand(pattern, macros, name)), entry.get("example", "")))
         except regex.error as error:
@@ -123,7 +125,7 @@ def _expand(pattern: str, macros: dict[str, str], where: str) -> str:
             raise RuleError(f"rules.toml, {where}: unknown macro {{{key}}}")
         return macros[key]
 
-    return regex.sub(r"\{([A-Z]+)\}", substitute, pattern)
+    return regex.sub(r"\{([A-Z_]+)\}", substitute, pattern)
 
 
 # -- the contexts of a quotation -------------------------------------------------
@@ -193,6 +195,7 @@ def _attribute_one(text: str, spans: list[Span], unit: _Unit, position: int) -> 
     right_end = sentence_end if right_end < 0 else right_end
     contexts = {
         "right": (q + 1, right_end),
+        "tail": (q + 1, sentence_end),
         "left": (sentence, q),
     }
     for candidate in rules():
@@ -213,7 +216,7 @@ def _attribute_one(text: str, spans: list[Span], unit: _Unit, position: int) -> 
 
 
 def _has_verb(tags: str, start: int, end: int) -> bool:
-    return "V" in tags[start:end] or "v" in tags[start:end]
+    return any(verb in tags[start:end] for verb in _VERBS)
 
 
 def _attribution(name: str, found: regex.Match, tokens: Tokens, offset: int) -> Attribution:
@@ -334,7 +337,7 @@ def _opens_sentence(unit: _Unit, position: int) -> bool:
 def _only_quotations(unit: _Unit) -> bool:
     """A paragraph of quotations with no reporting verb outside them."""
     tags = unit.tokens.tags
-    return tags[:1] == "Q" and "V" not in tags and "v" not in tags
+    return tags[:1] == "Q" and not _has_verb(tags, 0, len(tags))
 
 
 def _adjacent(text: str, before: _Unit, unit: _Unit) -> bool:

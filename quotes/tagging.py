@@ -10,6 +10,7 @@ Tags (one character per token):
 ====  ==================================================================
 Q     a quotation (marks and all), treated as one opaque token
 V     a reporting verb (said, told, noted)   v  a framing verb (called, described)
+Y     a reporting verb in -ing (saying)      y  a framing verb in -ing (calling)
 P     a personal pronoun (he, she, they)     W  relative *who*
 N     a capitalised word that may be part of a name
 T     a title or honorific (President, Sen., Mr.)
@@ -49,6 +50,7 @@ _TOKEN = regex.compile(
 _PUNCTUATION_TAGS = {",": ",", ":": ":", ";": ";", ".": ".", "!": ".", "?": ".", "…": ".",
                      "—": "-", "–": "-", "-": "-", "(": "(", ")": ")", "[": "(", "]": ")"}
 _POSSESSIVE_ENDINGS = ("’s", "'s", "s’", "s'")
+_SENTENCE_OPENING = ("", ".", "Q", ":")
 _BREAK = regex.compile(r"[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 _BREAK_BEFORE = regex.compile(_BREAK.pattern, regex.REVERSE)
 
@@ -158,6 +160,7 @@ def _split(text: str, start: int, end: int, words: list, starts: list, ends: lis
                 word + "." in abbreviations
                 or "." in word
                 or (len(word) == 1 and word.isupper())
+                or word.rpartition("-")[2] + "." in abbreviations  # (D-Nev.), (R-Pa.)
             ):
                 word += "."
                 skip = after
@@ -186,8 +189,25 @@ def _tag_words(words: list[str], quote_positions: set[int]) -> list[str]:
             i += length
             continue
         tags[i] = _word_tag(word, tags[i - 1] if i else "", lex)
+        if tags[i] == "N" and _sentence_opening_verb(words, i, tags):
+            tags[i] = "w"
+        elif word in lex.not_names and i and tags[i - 1] == "N" and words[i + 1 : i + 2] and words[i + 1][:1].isupper():
+            tags[i] = "N"  # "CBS This Morning": a capitalised word inside a name
         i += 1
     return tags
+
+
+def _sentence_opening_verb(words: list[str], i: int, tags: list[str]) -> bool:
+    """"Kicking off the rally, he said": a capitalised -ing or -ed word opening a
+    sentence before a lower-case word is a verb, not a name."""
+    word = words[i]
+    return (
+        (i == 0 or tags[i - 1] in ".Q:")
+        and len(word) > 5
+        and word.endswith(("ing", "ed"))
+        and i + 1 < len(words)
+        and words[i + 1][:1].islower()
+    )
 
 
 def _phrase_at(words: list[str], i: int, lex: _Lexicon) -> tuple[int, str] | None:
@@ -223,8 +243,11 @@ def _word_tag(word: str, previous: str, lex: _Lexicon) -> str:
         return "n"
     lower = word.lower()
     if first.isupper():
-        if word in lex.not_names or (lower in lex.closed and not (word.isupper() and len(word) > 1)):
-            return lex.closed.get(lower, "w")
+        closed = lex.closed.get(lower)
+        if word in lex.not_names or (closed and closed != "a" and not (word.isupper() and len(word) > 1)):
+            return closed or "w"
+        if closed == "a" and previous in _SENTENCE_OPENING:
+            return "a"  # "Former Gov. Bill Richardson", but "New Hampshire"
         if word in lex.particles:
             return "N"
         return "G" if word.endswith(_POSSESSIVE_ENDINGS) and len(word) > 2 else "N"
@@ -236,9 +259,9 @@ def _word_tag(word: str, previous: str, lex: _Lexicon) -> str:
     if lower in lex.roles:
         return "R"
     if lower in lex.verbs and not after_determiner:
-        return "V"
+        return "Y" if lower.endswith("ing") else "V"
     if lower in lex.framing and not after_determiner:
-        return "v"
+        return "y" if lower.endswith("ing") else "v"
     if word.endswith(_POSSESSIVE_ENDINGS) and len(word) > 2:
         return "G"
     if lower.endswith("ly") and len(lower) > 4:
