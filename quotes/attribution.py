@@ -311,6 +311,34 @@ def _match_intro(text: str, spans: list[Span], span: Span, candidate: Rule) -> A
 # -- turns: quotations that continue an attributed one ----------------------------
 
 
+def split_links(text: str, spans: list[Span], found: list[Attribution | None]) -> list[int | None]:
+    """For each quotation, the index of the one it continues, if it is the second
+    part of a split quotation ("A," he said, "B."): the cue between the two parts
+    attributes both, and no sentence ends between them.
+
+    >>> from quotes.spans import find_spans
+    >>> text = '“We will win,” he said, “and soon.” “Later.”'
+    >>> spans = find_spans(text)
+    >>> split_links(text, spans, attribute(text, spans))
+    [None, 0, None]
+    """
+    links: list[int | None] = [None] * len(spans)
+    for index in range(1, len(spans)):
+        before, after = spans[index - 1], spans[index]
+        first, second = found[index - 1], found[index]
+        if first is None or second is None or first.speaker_start != second.speaker_start:
+            continue
+        between = text[before.close_end : after.open_start]
+        if before.close_end <= first.speaker_start < after.open_start and not _ends_sentence(between, before):
+            links[index] = index - 1
+    return links
+
+
+def _ends_sentence(between: str, before: Span) -> bool:
+    """A sentence ends between two quotations, or the first ends with its own full stop."""
+    return any(mark in between for mark in ".!?\n") or before.text.rstrip()[-1:] in (".", "!", "?")
+
+
 def _continue_turns(text: str, spans: list[Span], units: list[_Unit], number: int, found: list) -> None:
     unit = units[number]
     indices = unit.spans

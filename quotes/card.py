@@ -41,6 +41,7 @@ QUOTE_FIELD_MEANINGS = {
     "rule": "name of the attribution rule that fired",
     "confidence": "0–1: the measured precision of that rule",
     "paragraph": "index of the paragraph (non-blank line) the quotation starts in",
+    "continues": "for the second part of a split quotation (“A,” she said, “B.”), the `quote_id` of the first part",
 }
 DOCUMENT_FIELD_MEANINGS = {
     "doc_id": "the source document (its path relative to the corpus root)",

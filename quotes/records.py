@@ -18,7 +18,7 @@ from functools import cache
 import pyarrow as pa
 
 from quotes import lexicons
-from quotes.attribution import attribute
+from quotes.attribution import attribute, split_links
 from quotes.names import canonical_speakers
 from quotes.spans import find_spans
 
@@ -45,6 +45,7 @@ class Quote:
     rule: str | None
     confidence: float
     paragraph: int
+    continues: str | None  # quote_id of the first part of a split quotation this part continues
 
     def to_dict(self) -> dict:
         """The record as a plain dict, in schema order.
@@ -76,6 +77,7 @@ QUOTE_SCHEMA = pa.schema(
         pa.field("rule", pa.string()),
         pa.field("confidence", pa.float32(), nullable=False),
         pa.field("paragraph", pa.int32(), nullable=False),
+        pa.field("continues", pa.string()),
     ]
 )
 
@@ -143,15 +145,17 @@ def extract(text: str, doc_id: str = "", byte_base: int = 0) -> list[Quote]:
         return []
     attributions = attribute(text, spans)
     speakers = canonical_speakers(text, attributions, [(s.start, s.end) for s in spans])
+    links = split_links(text, spans, attributions)
+    ids = [quote_id(doc_id, s.start, s.end) for s in spans]
     confidence = rule_confidence()
     positions = [p for s in spans for p in (s.start, s.end)]
     to_bytes = byte_offsets(text, positions)
     records = []
-    for span, found, speaker in zip(spans, attributions, speakers):
+    for index, (span, found, speaker) in enumerate(zip(spans, attributions, speakers)):
         rule = found.rule if found else None
         records.append(
             Quote(
-                quote_id=quote_id(doc_id, span.start, span.end),
+                quote_id=ids[index],
                 doc_id=doc_id,
                 start=span.start,
                 end=span.end,
@@ -169,6 +173,7 @@ def extract(text: str, doc_id: str = "", byte_base: int = 0) -> list[Quote]:
                 rule=rule,
                 confidence=confidence.get(rule, 0.0) if rule else 0.0,
                 paragraph=span.paragraph,
+                continues=ids[links[index]] if links[index] is not None else None,
             )
         )
     return records
