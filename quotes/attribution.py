@@ -198,6 +198,7 @@ def _attribute_one(text: str, spans: list[Span], unit: _Unit, position: int) -> 
         "tail": (q + 1, sentence_end),
         "left": (sentence, q),
     }
+    span = spans[unit.spans[position]]
     for candidate in rules():
         if candidate.context in contexts:
             start, end = contexts[candidate.context]
@@ -208,8 +209,8 @@ def _attribute_one(text: str, spans: list[Span], unit: _Unit, position: int) -> 
             found = _match_previous(text, spans, unit, sentence, candidate)
             if found:
                 return found
-        elif candidate.context == "intro" and _BULLET.match(text, line_start(text, spans[unit.spans[position]].open_start)):
-            found = _match_intro(text, spans, spans[unit.spans[position]], candidate)
+        elif candidate.context == "intro" and _BULLET.match(text, line_start(text, span.open_start)):
+            found = _match_intro(text, spans, span, candidate)
             if found:
                 return found
     return None

@@ -19,6 +19,7 @@ G     a possessive (Trump's, the president's)
 D     a determiner      a  a modifier before a role (former, top, acting)
 A     an adverb         O  a preposition      C  a conjunction
 U     *according* (as in "according to")     t  *that*
+H     *what*, *whom*, *which* (as in "what he calls")
 n     a number          w  any other word
 , : ; . - ( )          punctuation (``.`` also stands for ``!`` and ``?``)
 ~     any other punctuation mark
@@ -92,6 +93,8 @@ def lexicon() -> _Lexicon:
     for row in lexicons.table("pronouns"):
         closed[row[0]] = "W" if row[0] == "who" else "P"
     closed["that"] = "t"
+    for word in ("what", "whom", "which"):
+        closed[word] = "H"
     closed["according"] = "U"
     phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     roles = set()
@@ -255,13 +258,14 @@ def _word_tag(word: str, previous: str, lex: _Lexicon) -> str:
         return lex.closed[lower]
     if word in lex.particles:
         return "N" if previous == "N" else "w"
+    # "notes", "reports", "post" are nouns after an article and verbs elsewhere.
     after_determiner = previous in ("D", "a", "G")
-    if lower in lex.roles:
-        return "R"
     if lower in lex.verbs and not after_determiner:
         return "Y" if lower.endswith("ing") else "V"
     if lower in lex.framing and not after_determiner:
         return "y" if lower.endswith("ing") else "v"
+    if lower in lex.roles:
+        return "R"
     if word.endswith(_POSSESSIVE_ENDINGS) and len(word) > 2:
         return "G"
     if lower.endswith("ly") and len(lower) > 4:
