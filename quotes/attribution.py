@@ -28,8 +28,8 @@ from importlib import resources
 
 import regex
 
-from quotes.spans import Span
-from quotes.tagging import Tokens, line_end, line_start, sentence_starts, tag
+from quotes.spans import Span, line_end, line_start
+from quotes.tagging import Tokens, sentence_starts, tag
 
 SAME_PARAGRAPH_TURN = "same_paragraph_turn"
 NEXT_PARAGRAPH_TURN = "next_paragraph_turn"

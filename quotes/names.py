@@ -22,9 +22,10 @@ and maps every mention to one canonical form:
 from __future__ import annotations
 
 import bisect
+import re
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property, lru_cache
 
 import regex
 
@@ -49,15 +50,17 @@ class Occurrence:
     titles: tuple[str, ...]  # ("US", "President") is not a title; ("President",) is
 
 
+# Every upper-case letter, as a character class the standard re module can use
+# (it has no \p{Lu}); the name scan runs over whole documents, and re is the faster engine.
+_UPPER = "[" + "".join(re.escape(c) for c in map(chr, range(0x3000)) if c.isupper() and len(c.upper()) == 1) + "]"
+
+
 @cache
-def _name_run() -> regex.Pattern:
-    """A run of capitalised words, abbreviated titles, initials and name particles."""
-    abbreviations = "|".join(
-        regex.escape(a) for a in sorted(lexicons.words("abbreviations"), key=len, reverse=True) if a[0].isupper()
-    )
-    word = rf"(?:{abbreviations}|\p{{Lu}}[\p{{L}}\p{{M}}'’\-]*\p{{L}}|\p{{Lu}}\.)"
-    particle = r"(?:de|da|di|del|della|der|den|van|von|bin|ibn|al|el|la|le|du|dos)(?=[ \u00a0]+\p{Lu})"
-    return regex.compile(rf"(?<![\p{{L}}\p{{N}}]){word}(?:[ \u00a0]+(?:{word}|{particle}))*")
+def _name_run() -> re.Pattern:
+    """A run of capitalised words (an abbreviation keeps its full stop), initials and name particles."""
+    word = rf"{_UPPER}(?:[\w'’\-]*\w)?\.?"
+    particle = r"(?:de|da|di|del|della|der|den|van|von|bin|ibn|al|el|la|le|du|dos)(?=[ \u00a0]+" + _UPPER + ")"
+    return re.compile(rf"(?<![\w])(?!\d){word}(?:[ \u00a0]+(?:{word}|{particle}))*")
 
 
 @cache
@@ -93,17 +96,36 @@ class Names:
     def __init__(self, text: str, quoted: list[tuple[int, int]] = ()) -> None:
         self.text = text
         self.quoted = sorted(quoted)  # (start, end) of quoted material, where names are not antecedents
-        self.occurrences = _occurrences(text)
         self._sentence_ends: list[int] | None = None
-        self.full_names: dict[str, list[tuple[str, ...]]] = {}
-        self.titles_of: dict[tuple[str, ...], set[str]] = {}
+        self._people: dict[tuple, tuple[str, ...]] = {}
+
+    @cached_property
+    def occurrences(self) -> list[Occurrence]:
+        """Every name in the document, in order (found on first use: many documents never need it)."""
+        return _occurrences(self.text)
+
+    @cached_property
+    def starts(self) -> list[int]:
+        return [o.start for o in self.occurrences]
+
+    @cached_property
+    def full_names(self) -> dict[str, list[tuple[str, ...]]]:
+        """Names of two words or more, by their last word: "Trump" -> [("Donald", "Trump")]."""
+        found: dict[str, list[tuple[str, ...]]] = {}
         for occurrence in self.occurrences:
             if len(occurrence.tokens) >= 2:
-                known = self.full_names.setdefault(occurrence.tokens[-1], [])
+                known = found.setdefault(occurrence.tokens[-1], [])
                 if occurrence.tokens not in known:
                     known.append(occurrence.tokens)
+        return found
+
+    @cached_property
+    def titles_of(self) -> dict[tuple[str, ...], set[str]]:
+        """The titles each name is given anywhere in the document."""
+        found: dict[tuple[str, ...], set[str]] = {}
         for occurrence in self.occurrences:
-            self.titles_of.setdefault(occurrence.tokens, set()).update(occurrence.titles)
+            found.setdefault(occurrence.tokens, set()).update(occurrence.titles)
+        return found
 
     # -- names ----------------------------------------------------------------
 
@@ -160,14 +182,13 @@ class Names:
         wanted = _PERSONAL_PRONOUNS.get(pronoun.lower())
         if wanted is None:
             return None
-        window_start = max(0, at - 2000)
+        first = bisect.bisect_left(self.starts, at - 2000)
+        last = bisect.bisect_left(self.starts, at)
         by_sentence: dict[int, list[tuple[int, tuple[str, ...]]]] = {}
-        for occurrence in self.occurrences:
-            if occurrence.start < window_start or self._is_quoted(occurrence.start):
+        for occurrence in self.occurrences[first:last]:
+            if self._is_quoted(occurrence.start):
                 continue
-            if occurrence.start >= at:
-                break
-            person = self._full_name(occurrence.tokens, occurrence.start, occurrence.titles)
+            person = self._person(occurrence)
             gender = _gender_of(person, self)
             if gender not in (wanted, None):
                 continue
@@ -184,6 +205,14 @@ class Names:
                     return " ".join(person)
         return None
 
+    def _person(self, occurrence: Occurrence) -> tuple[str, ...]:
+        """The full name of the person an occurrence names (memoised: names repeat)."""
+        key = (occurrence.tokens, occurrence.titles)
+        person = self._people.get(key)
+        if person is None:
+            person = self._people[key] = self._full_name(occurrence.tokens, occurrence.start, occurrence.titles)
+        return person
+
     def _sentences_between(self, start: int, end: int) -> int:
         """How many sentence ends lie between two offsets."""
         if self._sentence_ends is None:
@@ -199,12 +228,8 @@ class Names:
         return 1 if len(person) >= 2 else 0
 
     def _is_quoted(self, at: int) -> bool:
-        for start, end in self.quoted:
-            if start > at:
-                return False
-            if at < end:
-                return True
-        return False
+        index = bisect.bisect_right(self.quoted, (at, float("inf"))) - 1
+        return index >= 0 and self.quoted[index][0] <= at < self.quoted[index][1]
 
     # -- described speakers ---------------------------------------------------------
 
@@ -228,25 +253,44 @@ class Names:
         >>> Names("According to the Kremlin’s statement, talks went on.").owner_of("statement", 60)
         'Kremlin'
         """
-        pattern = regex.compile(
-            r"(\p{Lu}[\p{L}\-]+(?:[ ]\p{Lu}[\p{L}\-]+)*)['’]s(?:[ ][\p{L}\-]+){0,2}?[ ]" + regex.escape(document) + r"\b"
-        )
-        owners = [m.group(1) for m in pattern.finditer(self.text, 0, at)]
+        owners = [m.group(1) for m in _owner_pattern(document).finditer(self.text, 0, at)]
         return owners[-1] if owners else None
+
+
+@lru_cache(maxsize=256)
+def _owner_pattern(document: str) -> regex.Pattern:
+    """"the Kremlin’s statement": a capitalised owner, a possessive, the document."""
+    return regex.compile(
+        r"(\p{Lu}[\p{L}\-]+(?:[ ]\p{Lu}[\p{L}\-]+)*)['’]s(?:[ ][\p{L}\-]+){0,2}?[ ]" + regex.escape(document) + r"\b"
+    )
 
 
 def _occurrences(text: str) -> list[Occurrence]:
     found = []
+    titles = _titles()
+    not_names = lexicons.words("not_names")
+    abbreviations = lexicons.words("abbreviations")
     for match in _name_run().finditer(text):
-        offset = match.start()
+        run = match.group()
+        if " " not in run and "\u00a0" not in run:
+            # One capitalised word, by far the most common run: handled without splitting.
+            name = run[:-1] if run.endswith(".") and run not in abbreviations and len(run) > 2 else run
+            if name not in not_names and name not in titles:
+                name = name[:-2] if name.endswith(_POSSESSIVE) else name
+                found.append(Occurrence(match.start(), match.start() + len(name), (name,), ()))
+            continue
         words: list[str] = []
-        for word in regex.finditer(r"\S+", match.group()):
-            words.append(word.group())
-            # A possessive ends a name: "Trump’s Mar-a-Lago resort" names Trump alone.
-            if word.group().endswith(_POSSESSIVE):
-                found.extend(_occurrence(words, offset, offset + word.end()))
-                words, offset = [], offset + word.end() + 1
-        found.extend(_occurrence(words, offset, match.end()))
+        start = cursor = match.start()
+        for word in run.split():
+            cursor = text.index(word, cursor)
+            ends_sentence = word.endswith(".") and word not in abbreviations and len(word) > 2
+            words.append(word[:-1] if ends_sentence else word)
+            cursor += len(word)
+            # A possessive or a full stop ends a name: "Trump’s Mar-a-Lago resort" names Trump alone.
+            if word.endswith(_POSSESSIVE) or ends_sentence:
+                found.extend(_occurrence(words, start, cursor))
+                words, start = [], cursor + 1
+        found.extend(_occurrence(words, start, match.end()))
     return found
 
 
@@ -297,8 +341,15 @@ def canonical_speakers(text: str, attributions: list[Attribution | None], quoted
     names = Names(text, quoted)
     speakers: dict[tuple[str, ...], int] = {}
     result: list[str | None] = []
+    resolved: dict[tuple[int, int], str | None] = {}  # turns repeat a mention: resolve it once
     for attribution in attributions:
-        speaker = _canonical(text, attribution, names, speakers) if attribution else None
+        if attribution is None:
+            speaker = None
+        else:
+            key = (attribution.speaker_start, attribution.speaker_end)
+            if key not in resolved:
+                resolved[key] = _canonical(text, attribution, names, speakers)
+            speaker = resolved[key]
         if speaker:
             key = tuple(speaker.split())
             speakers[key] = speakers.get(key, 0) + 1

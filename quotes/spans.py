@@ -27,6 +27,8 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+import regex
+
 from quotes import lexicons
 
 DIRECT = "direct"
@@ -50,18 +52,24 @@ class Span:
     paragraphs: int = 1  # how many paragraphs the quotation runs over
 
 
-# A line break of any convention ends a paragraph. Quotation marks are listed
-# explicitly; an apostrophe (’ or ') is a candidate only where it is not between
-# two word characters, so the regex engine skips don't, Zelensky’s and rock’n’roll.
-_TOKEN = re.compile(
+# Quotation marks are listed explicitly; an apostrophe (’ or ') is a candidate
+# only where it is not between two word characters, so the regex engine skips
+# don't, Zelensky’s and rock’n’roll without the Python loop ever seeing them.
+_MARK = re.compile(
     r"""
-    (?P<brk>\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029])
-  | ``|''                                    # ASCII pairs of some newspapers
+    (?=[“”"„«»‹›「」『』﹁﹂﹃﹄‘‚'’`])          # a quick test before the alternatives below
+    (?:'''|``|''                                # ASCII marks of some newspapers (''' is two marks)
   | [“”"„«»‹›「」『』﹁﹂﹃﹄‘‚]              # marks that are never apostrophes
-  | (?<!\w)['’] | ['’](?!\w)                 # apostrophe-shaped, not inside a word
+  | (?<!\w)['’] | ['’](?!\w))                # apostrophe-shaped, not inside a word
     """,
     re.VERBOSE,
 )
+# A line break of any convention ends a paragraph.
+_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+_BREAK = re.compile(f"[{_BREAKS}]")
+_BREAK_BEFORE = regex.compile(f"[{_BREAKS}]", regex.REVERSE)
+# A line break before a non-blank line: paragraphs are counted by it.
+_PARAGRAPH_BREAK = re.compile(f"[{_BREAKS}][^\\S{_BREAKS}]*(?=\\S)")
 
 # Characters that may stand right before an opening mark / right after a closing one.
 _OPENING_CONTEXT = frozenset("([{<—–-/\u00a0") | frozenset("“”\"„«»‹›「」『』‘’'‚`")
@@ -92,7 +100,6 @@ class _Open:
     mark: str
     open_start: int
     start: int
-    paragraph: int
     line_start: int
     paragraphs: int = 1
     inner: list[Span] = field(default_factory=list)  # closed quotations inside it
@@ -118,43 +125,57 @@ class _Pairing:
         self.closers = _closers()
         self.stack: list[_Open] = []
         self.found: list[Span] = []
-        self.paragraph = 0  # index of the current paragraph among non-blank lines
-        self.line_start = 0
-        self.skip_at = -1  # position of a reopening mark already consumed
-        self.resolved_until = -1  # breaks before this offset are already decided
+        self.skip_at = -1  # position of a mark already consumed (a reopening mark, an elision's end)
+        self.checked = 0  # line breaks before this offset have been dealt with
+        # Paragraphs before an offset, counted forward from the last place asked about.
+        self.counted_at = 0
+        self.paragraphs = 0 if text[: line_end(text, 0)].strip() else -1
 
     def run(self) -> list[Span]:
         text = self.text
-        for token in _TOKEN.finditer(text):
+        for token in _MARK.finditer(text):
             at, after = token.span()
-            if token.lastgroup == "brk":
-                self._line_break(at, after)
-            elif at != self.skip_at:
-                self._mark(token.group(), at, after)
+            if self.stack:
+                self._paragraph_ends(at)
+            if at != self.skip_at:
+                mark = token.group()
+                if mark == "'''":
+                    self._triple(at, after)
+                else:
+                    self._mark(mark, at, after)
+            self.checked = max(self.checked, after)
+        if self.stack:
+            self._paragraph_ends(len(text))
         self._give_up()
+        if not self.found:
+            return self.found
         self.found.sort(key=lambda s: s.start)
         return self.found
 
     # -- line breaks -------------------------------------------------------
 
-    def _line_break(self, at: int, after: int) -> None:
+    def _paragraph_ends(self, until: int) -> None:
+        """Deal with the line breaks met since the last mark while a quotation is open.
+
+        At each, the quotation continues if the next paragraph opens again, and
+        is given up otherwise. Breaks with nothing open need no look at all,
+        which keeps the pass fast over text with few quotations.
+        """
         text = self.text
-        if not text[self.line_start : at].isspace() and at > self.line_start:
-            self.paragraph += 1
-        self.line_start = after
-        if not self.stack or at < self.resolved_until:
-            return
-        ahead = _skip_space(text, after)
-        self.resolved_until = ahead
-        reopening = self._reopening_mark(ahead)
-        if reopening:
-            outer = self.stack[0]
-            del self.stack[1:]  # an inner quotation never runs over a paragraph end
-            outer.paragraphs += 1
-            outer.fallback = None
-            self.skip_at = ahead
-        else:
-            self._give_up()
+        while self.stack:
+            found = _BREAK.search(text, self.checked, until)
+            if found is None:
+                return
+            ahead = _skip_space(text, found.end())
+            self.checked = ahead
+            if self._reopening_mark(ahead):
+                outer = self.stack[0]
+                del self.stack[1:]  # an inner quotation never runs over a paragraph end
+                outer.paragraphs += 1
+                outer.fallback = None
+                self.skip_at = ahead
+            else:
+                self._give_up()
 
     def _reopening_mark(self, at: int) -> str | None:
         """The mark at ``at`` if it reopens the outermost quotation in a new paragraph."""
@@ -182,6 +203,16 @@ class _Pairing:
 
     # -- marks ---------------------------------------------------------------
 
+    def _triple(self, at: int, after: int) -> None:
+        """''' is two marks: ' closing an inner quotation, then '' closing the outer
+        one; or, opening, '' then '."""
+        if self.stack and self.stack[-1].mark in ("'", "‘"):
+            self._mark("'", at, at + 1)
+            self._mark("''", at + 1, after)
+        else:
+            self._mark("''", at, at + 2)
+            self._mark("'", at + 2, after)
+
     def _mark(self, mark: str, at: int, after: int) -> None:
         text = self.text
         before = text[at - 1] if at else " "
@@ -203,7 +234,7 @@ class _Pairing:
             self._close(len(self.stack) - 1, at, after, mark)
             return
         if mark in self.closers and can_open:
-            self.stack.append(_Open(mark, at, after, self.paragraph, self.line_start))
+            self.stack.append(_Open(mark, at, after, line_start(self.text, at)))
             return
         if mark not in _APOSTROPHE_SHAPED and can_close:
             # A closing mark for a quotation further out: the inner ones were never closed.
@@ -254,6 +285,14 @@ class _Pairing:
         if self.text[frame.start : at].strip():
             self.found.append(self._span(frame, at, after, mark))
 
+    def _paragraph_of(self, at: int) -> int:
+        """The index of the paragraph (non-blank line) holding offset ``at``."""
+        if at < self.counted_at:
+            self.counted_at, self.paragraphs = 0, (0 if self.text[: line_end(self.text, 0)].strip() else -1)
+        self.paragraphs += len(_PARAGRAPH_BREAK.findall(self.text, self.counted_at, at))
+        self.counted_at = at
+        return max(self.paragraphs, 0)
+
     def _span(self, frame: _Open, at: int, after: int, mark: str) -> Span:
         text = self.text
         kind = quote_kind(text, frame.open_start, frame.start, at, frame.line_start, frame.paragraphs)
@@ -262,7 +301,7 @@ class _Pairing:
             end=at,
             open_start=frame.open_start,
             close_end=after,
-            paragraph=frame.paragraph,
+            paragraph=self._paragraph_of(frame.open_start),
             line_start=frame.line_start,
             kind=kind,
             text=text[frame.start : at],
@@ -270,6 +309,26 @@ class _Pairing:
             close_mark=mark,
             paragraphs=frame.paragraphs,
         )
+
+
+def line_end(text: str, at: int) -> int:
+    """The offset of the first line break at or after ``at`` (or the text's end).
+
+    >>> line_end("one\\ntwo", 1)
+    3
+    """
+    found = _BREAK.search(text, at)
+    return found.start() if found else len(text)
+
+
+def line_start(text: str, at: int) -> int:
+    """The offset where the line holding ``at`` begins.
+
+    >>> line_start("one\\ntwo", 5)
+    4
+    """
+    found = _BREAK_BEFORE.search(text, 0, at) if at else None
+    return found.end() if found else 0
 
 
 def _skip_space(text: str, at: int) -> int:

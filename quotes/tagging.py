@@ -52,8 +52,6 @@ _PUNCTUATION_TAGS = {",": ",", ":": ":", ";": ";", ".": ".", "!": ".", "?": ".",
                      "—": "-", "–": "-", "-": "-", "(": "(", ")": ")", "[": "(", "]": ")"}
 _POSSESSIVE_ENDINGS = ("’s", "'s", "s’", "s'")
 _SENTENCE_OPENING = ("", ".", "Q", ":")
-_BREAK = regex.compile(r"[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
-_BREAK_BEFORE = regex.compile(_BREAK.pattern, regex.REVERSE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,26 +269,6 @@ def _word_tag(word: str, previous: str, lex: _Lexicon) -> str:
     if lower.endswith("ly") and len(lower) > 4:
         return "A"
     return "w"
-
-
-def line_end(text: str, at: int) -> int:
-    """The offset of the first line break at or after ``at`` (or the text's end).
-
-    >>> line_end("one\\ntwo", 1)
-    3
-    """
-    found = _BREAK.search(text, at)
-    return found.start() if found else len(text)
-
-
-def line_start(text: str, at: int) -> int:
-    """The offset where the line holding ``at`` begins.
-
-    >>> line_start("one\\ntwo", 5)
-    4
-    """
-    found = _BREAK_BEFORE.search(text, 0, at) if at else None
-    return found.end() if found else 0
 
 
 def sentence_starts(tokens: Tokens, text: str) -> list[int]:
