@@ -31,6 +31,7 @@ import regex
 
 from quotes import lexicons
 from quotes.attribution import Attribution
+from quotes.spans import line_end, line_start
 
 MALE, FEMALE = "male", "female"
 _MALE_HONORIFICS = frozenset({"Mr.", "Mr", "Sir", "Lord", "King", "Prince", "Father", "Rabbi"})
@@ -38,6 +39,7 @@ _FEMALE_HONORIFICS = frozenset({"Mrs.", "Mrs", "Ms.", "Ms", "Miss", "Dame", "Lad
 _PERSONAL_PRONOUNS = {"he": MALE, "him": MALE, "she": FEMALE, "her": FEMALE}
 
 _POSSESSIVE = ("’s", "'s")
+_ANTECEDENT_WINDOW = 1000  # characters before a pronoun where its antecedent is looked for
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,34 +100,48 @@ class Names:
         self.quoted = sorted(quoted)  # (start, end) of quoted material, where names are not antecedents
         self._sentence_ends: list[int] | None = None
         self._people: dict[tuple, tuple[str, ...]] = {}
+        self._lines: dict[int, list[Occurrence]] = {}  # line start -> the names on that line
+        self._mentions: dict[str, list[Occurrence]] = {}  # surname -> where it is written
 
-    @cached_property
-    def occurrences(self) -> list[Occurrence]:
-        """Every name in the document, in order (found on first use: many documents never need it)."""
-        return _occurrences(self.text)
+    def occurrences_between(self, start: int, end: int) -> list[Occurrence]:
+        """The names on the lines that hold ``text[start:end]``, in order.
 
-    @cached_property
-    def starts(self) -> list[int]:
-        return [o.start for o in self.occurrences]
-
-    @cached_property
-    def full_names(self) -> dict[str, list[tuple[str, ...]]]:
-        """Names of two words or more, by their last word: "Trump" -> [("Donald", "Trump")]."""
-        found: dict[str, list[tuple[str, ...]]] = {}
-        for occurrence in self.occurrences:
-            if len(occurrence.tokens) >= 2:
-                known = found.setdefault(occurrence.tokens[-1], [])
-                if occurrence.tokens not in known:
-                    known.append(occurrence.tokens)
+        Lines are scanned on first use and remembered: a document is only ever
+        scanned where a pronoun or a role needs it.
+        """
+        found: list[Occurrence] = []
+        at = line_start(self.text, max(0, start))
+        while at <= end and at < len(self.text):
+            stop = line_end(self.text, at)
+            line = self._lines.get(at)
+            if line is None:
+                line = self._lines[at] = _occurrences(self.text, at, stop)
+            found.extend(line)
+            at = stop + 1
         return found
 
-    @cached_property
-    def titles_of(self) -> dict[tuple[str, ...], set[str]]:
-        """The titles each name is given anywhere in the document."""
-        found: dict[tuple[str, ...], set[str]] = {}
-        for occurrence in self.occurrences:
-            found.setdefault(occurrence.tokens, set()).update(occurrence.titles)
+    def mentions_of(self, surname: str) -> list[Occurrence]:
+        """Every place ``surname`` is written as a word, with the name and titles before it.
+
+        >>> [m.tokens for m in Names("Sen. Bernie Sanders spoke; Sanders left.").mentions_of("Sanders")]
+        [('Bernie', 'Sanders'), ('Sanders',)]
+        """
+        found = self._mentions.get(surname)
+        if found is None:
+            found = self._mentions[surname] = _mentions(self.text, surname)
         return found
+
+    def full_names(self, surname: str) -> list[tuple[str, ...]]:
+        """The names of two words or more that end with ``surname``, in order of first use."""
+        names: list[tuple[str, ...]] = []
+        for mention in self.mentions_of(surname):
+            if len(mention.tokens) >= 2 and mention.tokens not in names:
+                names.append(mention.tokens)
+        return names
+
+    def titles_of(self, person: tuple[str, ...]) -> set[str]:
+        """The titles the document gives a name anywhere ("Sen.", "Mrs.")."""
+        return {t for m in self.mentions_of(person[-1]) if m.tokens == person for t in m.titles} if person else set()
 
     # -- names ----------------------------------------------------------------
 
@@ -141,7 +157,7 @@ class Names:
     def _full_name(self, tokens: tuple[str, ...], at: int, titles: tuple[str, ...] = ()) -> tuple[str, ...]:
         if not tokens:
             return tokens
-        candidates = self.full_names.get(tokens[-1], [])
+        candidates = self.full_names(tokens[-1])
         longer = [c for c in candidates if len(c) > len(tokens) and c[-len(tokens) :] == tokens]
         if len(tokens) >= 2:
             return longer[0] if len(longer) == 1 else tokens
@@ -159,12 +175,12 @@ class Names:
 
     def _nearest(self, people: list[tuple[str, ...]], at: int) -> tuple[str, ...]:
         """Of several people, the one named in full most recently before ``at``."""
-        best, best_at = people[0], -1
-        for occurrence in self.occurrences:
-            if occurrence.start >= at:
+        best = people[0]
+        for mention in self.mentions_of(people[0][-1]):
+            if mention.start >= at:
                 break
-            if occurrence.tokens in people and occurrence.start > best_at:
-                best, best_at = occurrence.tokens, occurrence.start
+            if mention.tokens in people:
+                best = mention.tokens
         return best
 
     # -- pronouns ---------------------------------------------------------------
@@ -182,27 +198,31 @@ class Names:
         wanted = _PERSONAL_PRONOUNS.get(pronoun.lower())
         if wanted is None:
             return None
-        first = bisect.bisect_left(self.starts, at - 2000)
-        last = bisect.bisect_left(self.starts, at)
-        by_sentence: dict[int, list[tuple[int, tuple[str, ...]]]] = {}
-        for occurrence in self.occurrences[first:last]:
-            if self._is_quoted(occurrence.start):
-                continue
+        window = [
+            o
+            for o in self.occurrences_between(at - _ANTECEDENT_WINDOW, at)
+            if at - _ANTECEDENT_WINDOW <= o.start < at and not self._is_quoted(o.start)
+        ]
+        # Nearest sentence first; in it, the first person named (the subject, mostly).
+        nearest: int | None = None
+        candidates: list[tuple[int, tuple[str, ...]]] = []
+        for occurrence in reversed(window):
+            distance = self._sentences_between(occurrence.end, at)
+            if nearest is not None and distance > nearest:
+                break
             person = self._person(occurrence)
-            gender = _gender_of(person, self)
-            if gender not in (wanted, None):
+            if _gender_of(person, self) not in (wanted, None):
                 continue
             evidence = self._personhood(person, speakers)
-            if evidence == 0:
-                continue
-            distance = self._sentences_between(occurrence.end, at)
-            by_sentence.setdefault(distance, []).append((evidence, person))
-        for distance in sorted(by_sentence):
-            people = by_sentence[distance]
-            strongest = max(evidence for evidence, _ in people)
-            for evidence, person in people:
-                if evidence == strongest or evidence >= 2:
-                    return " ".join(person)
+            if evidence:
+                nearest = distance
+                candidates.insert(0, (evidence, person))
+        if not candidates:
+            return None
+        strongest = max(evidence for evidence, _ in candidates)
+        for evidence, person in candidates:
+            if evidence == strongest or evidence >= 2:
+                return " ".join(person)
         return None
 
     def _person(self, occurrence: Occurrence) -> tuple[str, ...]:
@@ -221,7 +241,7 @@ class Names:
 
     def _personhood(self, person: tuple[str, ...], speakers: dict[tuple[str, ...], int]) -> int:
         """How sure it is that a name is a person's: 0 (a place?) to 3 (given name or honorific)."""
-        if _gender_of(person, self) is not None or (self.titles_of.get(person, set()) & _titles()):
+        if _gender_of(person, self) is not None or (self.titles_of(person) & _titles()):
             return 3
         if person in speakers:
             return 2
@@ -242,7 +262,7 @@ class Names:
         titles = _role_titles().get(role.lower())
         if not titles:
             return None
-        for occurrence in reversed(self.occurrences):
+        for occurrence in reversed(self.occurrences_between(0, at)):
             if occurrence.start < at and set(occurrence.titles) & titles:
                 return " ".join(self._full_name(occurrence.tokens, occurrence.start, occurrence.titles))
         return None
@@ -265,12 +285,39 @@ def _owner_pattern(document: str) -> regex.Pattern:
     )
 
 
-def _occurrences(text: str) -> list[Occurrence]:
+def _mentions(text: str, surname: str) -> list[Occurrence]:
+    """Each place ``surname`` stands as a word, with the capitalised words just before it."""
+    found = []
+    at = text.find(surname)
+    while at >= 0:
+        end = at + len(surname)
+        if (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+            before = _words_before().match(text, max(0, at - 120), at)
+            words = before.group().split() if before else []
+            start = before.start() if before else at
+            for index in range(len(words) - 1, -1, -1):
+                if words[index].endswith(_POSSESSIVE):  # "Obama’s Treasury Secretary Jack Lew"
+                    words = words[index + 1 :]
+                    break
+            found.extend(_occurrence(words + [surname], start, end))
+        at = text.find(surname, end)
+    return found
+
+
+@cache
+def _words_before() -> regex.Pattern:
+    """Capitalised words, initials and abbreviated titles right before an offset (matched backwards)."""
+    word = r"(?:\p{Lu}[\p{L}\p{M}'’\-]*\.?|(?:de|da|di|del|der|den|van|von|bin|ibn|al|la|le|du))"
+    return regex.compile(rf"(?:{word}[ \u00a0]+)+", regex.REVERSE)
+
+
+def _occurrences(text: str, start: int = 0, end: int | None = None) -> list[Occurrence]:
+    end = len(text) if end is None else end
     found = []
     titles = _titles()
     not_names = lexicons.words("not_names")
     abbreviations = lexicons.words("abbreviations")
-    for match in _name_run().finditer(text):
+    for match in _name_run().finditer(text, start, end):
         run = match.group()
         if " " not in run and "\u00a0" not in run:
             # One capitalised word, by far the most common run: handled without splitting.
@@ -318,7 +365,7 @@ def _gender_of_titles(titles: tuple[str, ...]) -> str | None:
 
 def _gender_of(person: tuple[str, ...], names: Names) -> str | None:
     """From the honorifics the person is given in the document, then the given name."""
-    by_title = _gender_of_titles(tuple(names.titles_of.get(person, ())))
+    by_title = _gender_of_titles(tuple(names.titles_of(person)))
     if by_title:
         return by_title
     if len(person) >= 2:

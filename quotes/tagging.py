@@ -35,19 +35,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-import regex
+import re
 
 from quotes import lexicons
 
 # A word may hold inner apostrophes, hyphens and full stops (Trump’s, well-known,
 # U.S); a full stop after it is attached when it belongs to an abbreviation.
-_TOKEN = regex.compile(
-    r"""
-    [\p{L}\p{N}](?:[\p{L}\p{M}\p{N}'’.\-]*[\p{L}\p{M}\p{N}])?   # a word
-  | [^\s\p{L}\p{N}]                                            # one punctuation mark
-    """,
-    regex.VERBOSE,
-)
+# The standard re module is used: it is the faster engine for this simple pattern.
+_TOKEN = re.compile(r"[^\W_](?:[\w'’.\-]*[^\W_])?|[^\w\s]|_")
 _PUNCTUATION_TAGS = {",": ",", ":": ":", ";": ";", ".": ".", "!": ".", "?": ".", "…": ".",
                      "—": "-", "–": "-", "-": "-", "(": "(", ")": ")", "[": "(", "]": ")"}
 _POSSESSIVE_ENDINGS = ("’s", "'s", "s’", "s'")
@@ -73,6 +68,7 @@ class _Lexicon:
     abbreviations: frozenset[str]
     particles: frozenset[str]
     phrases: dict[str, tuple[tuple[tuple[str, ...], str], ...]]  # first word -> (words, tag)
+    phrase_starts: frozenset[str]  # first words of phrases, as written and capitalised
 
 
 @cache
@@ -116,6 +112,7 @@ def lexicon() -> _Lexicon:
         abbreviations=lexicons.words("abbreviations"),
         particles=lexicons.words("name_particles"),
         phrases=ordered,
+        phrase_starts=frozenset(ordered) | frozenset(w[:1].upper() + w[1:] for w in ordered),
     )
 
 
@@ -149,66 +146,90 @@ def tag(text: str, start: int = 0, end: int | None = None, quotes=()) -> Tokens:
 
 def _split(text: str, start: int, end: int, words: list, starts: list, ends: list) -> None:
     """Append the tokens of ``text[start:end]``, keeping an abbreviation's full stop."""
+    spans = [m.span() for m in _TOKEN.finditer(text, start, end)]
+    found = [text[a:b] for a, b in spans]
+    first = len(words)
+    words.extend(found)
+    starts.extend(a for a, _ in spans)
+    ends.extend(b for _, b in spans)
+    if "." in found:
+        _attach_full_stops(words, starts, ends, first)
+
+
+def _attach_full_stops(words: list, starts: list, ends: list, first: int) -> None:
+    """Mr. and U.S. keep their full stop: it does not end a sentence there."""
     abbreviations = lexicon().abbreviations
-    skip = -1
-    for match in _TOKEN.finditer(text, start, end):
-        at, after = match.span()
-        if at == skip:
-            continue
-        word = match.group()
-        if after < end and text[after] == "." and word[0].isalnum():
-            if (
+    i = max(first + 1, 1)
+    while i < len(words):
+        word = words[i - 1]
+        if (
+            words[i] == "."
+            and ends[i - 1] == starts[i]
+            and word[:1].isalnum()
+            and (
                 word + "." in abbreviations
                 or "." in word
                 or (len(word) == 1 and word.isupper())
                 or word.rpartition("-")[2] + "." in abbreviations  # (D-Nev.), (R-Pa.)
-            ):
-                word += "."
-                skip = after
-                after += 1
-        words.append(word)
-        starts.append(at)
-        ends.append(after)
+            )
+        ):
+            words[i - 1] = word + "."
+            ends[i - 1] = ends[i]
+            del words[i], starts[i], ends[i]
+        i += 1
+
+
+# The tag of a word depends on the tag before it only in three ways (after an
+# article, at a sentence opening, after a name): one cache per such bucket.
+_BUCKET = {"D": 1, "a": 1, "G": 1, "": 2, ".": 2, "Q": 2, ":": 2, "N": 3}
+_CACHES: tuple[dict[str, str], ...] = ({}, {}, {}, {})
+_CACHE_LIMIT = 200_000  # distinct words per bucket before a cache starts over
 
 
 def _tag_words(words: list[str], quote_positions: set[int]) -> list[str]:
     lex = lexicon()
-    tags = ["w"] * len(words)
+    phrase_starts = lex.phrase_starts
+    tags: list[str] = []
+    previous = ""
     i = 0
     count = len(words)
     while i < count:
         if i in quote_positions:
-            tags[i] = "Q"
+            tags.append("Q")
+            previous = "Q"
             i += 1
             continue
         word = words[i]
-        phrase = _phrase_at(words, i, lex)
-        if phrase:
-            length, letter = phrase
-            for j in range(i, i + length):
-                tags[j] = letter
-            i += length
-            continue
-        tags[i] = _word_tag(word, tags[i - 1] if i else "", lex)
-        if tags[i] == "N" and _sentence_opening_verb(words, i, tags):
-            tags[i] = "w"
-        elif word in lex.not_names and i and tags[i - 1] == "N" and words[i + 1 : i + 2] and words[i + 1][:1].isupper():
-            tags[i] = "N"  # "CBS This Morning": a capitalised word inside a name
+        if word in phrase_starts:
+            phrase = _phrase_at(words, i, lex)
+            if phrase:
+                length, letter = phrase
+                tags.extend(letter * length)
+                previous = letter
+                i += length
+                continue
+        bucket = _BUCKET.get(previous, 0)
+        cache = _CACHES[bucket]
+        letter = cache.get(word)
+        if letter is None:
+            if len(cache) > _CACHE_LIMIT:
+                cache.clear()
+            letter = cache[word] = _word_tag(word, previous, lex)
+        if letter == "N" and bucket == 2 and _sentence_opening_verb(words, i):
+            letter = "w"
+        elif bucket == 3 and word in lex.not_names and words[i + 1 : i + 2] and words[i + 1][:1].isupper():
+            letter = "N"  # "CBS This Morning": a capitalised word inside a name
+        tags.append(letter)
+        previous = letter
         i += 1
     return tags
 
 
-def _sentence_opening_verb(words: list[str], i: int, tags: list[str]) -> bool:
+def _sentence_opening_verb(words: list[str], i: int) -> bool:
     """"Kicking off the rally, he said": a capitalised -ing or -ed word opening a
     sentence before a lower-case word is a verb, not a name."""
     word = words[i]
-    return (
-        (i == 0 or tags[i - 1] in ".Q:")
-        and len(word) > 5
-        and word.endswith(("ing", "ed"))
-        and i + 1 < len(words)
-        and words[i + 1][:1].islower()
-    )
+    return len(word) > 5 and word.endswith(("ing", "ed")) and i + 1 < len(words) and words[i + 1][:1].islower()
 
 
 def _phrase_at(words: list[str], i: int, lex: _Lexicon) -> tuple[int, str] | None:
