@@ -272,7 +272,8 @@ def _changes(previous: dict | None, current: dict) -> list[str]:
     if previous.get("rules_fingerprint") != current.get("rules_fingerprint"):
         changes.append("attribution rules changed")
     old, new = previous.get("evaluation") or {}, current.get("evaluation") or {}
-    if old.get("gold_sha256") and old.get("gold_sha256") == new.get("gold_sha256") and old.get("part") == new.get("part"):
+    same_gold = old.get("gold_sha256") and (old.get("gold_sha256"), old.get("part")) == (new.get("gold_sha256"), new.get("part"))
+    if same_gold:
         changes.append(f"speaker accuracy {old['speaker_accuracy']:.4f} → {new['speaker_accuracy']:.4f}")
     return changes or ["rows changed (same counts)"]
 
@@ -333,7 +334,8 @@ def field_rows(schema, meanings: dict[str, str]) -> list[tuple[str, str, str]]:
 def example_speaker(stats: dict) -> str:
     """The speaker the card's query examples ask about: the top speaker with the most direct quotations.
 
-    >>> example_speaker({"top_speakers": [{"speaker": "A", "quotes": 5, "direct": 0}, {"speaker": "B", "quotes": 3, "direct": 2}]})
+    >>> top = [{"speaker": "A", "quotes": 5, "direct": 0}, {"speaker": "B", "quotes": 3, "direct": 2}]
+    >>> example_speaker({"top_speakers": top})
     'B'
     """
     top = stats["top_speakers"]

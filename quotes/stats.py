@@ -8,7 +8,8 @@ release from its Parquet files, batch by batch, which is how the tests check
 that release.json and the card say what the data holds.
 
 >>> stats = ReleaseStats()
->>> stats.add_quote({"doc_id": "a.txt", "kind": "direct", "speaker": "Jane Doe", "rule": "after_speaker_cue", "continues": None})
+>>> stats.add_quote({"doc_id": "a.txt", "kind": "direct", "speaker": "Jane Doe", "rule": "after_speaker_cue",
+...                  "continues": None})
 >>> stats.add_quote({"doc_id": "a.txt", "kind": "partial", "speaker": None, "rule": None, "continues": None})
 >>> stats.add_document({"n_quotes": 2, "n_chars": 120})
 >>> summary = stats.to_dict()
@@ -197,8 +198,8 @@ def summary_rows(manifest: dict) -> list[tuple[str, str]]:
         ("quotations", f"{stats['quotes']} (" + ", ".join(f"{n} {kind}" for kind, n in kinds.items()) + ")"),
         ("attributed to a speaker", f"{stats['attributed']} ({share(stats['attributed'], stats['quotes'])})"),
         *[
-            (f"  {kind} quotations attributed", f"{attributed[kind]} of {kinds[kind]} ({share(attributed[kind], kinds[kind])})")
-            for kind in kinds
+            (f"  {kind} quotations attributed", f"{attributed[kind]} of {n} ({share(attributed[kind], n)})")
+            for kind, n in kinds.items()
         ],
         ("split quotations (second parts)", str(stats["continuations"])),
         ("distinct speakers", str(stats["speakers"])),
@@ -209,14 +210,16 @@ def summary_rows(manifest: dict) -> list[tuple[str, str]]:
 def format_stats(summary: dict) -> str:
     """``quotes stats`` output: the card's figures as aligned text.
 
-    >>> print(format_stats({"version": "1.0.0", "counts": {"bytes": 10}, "stats": _example(), "evaluation": None}).splitlines()[2])
+    >>> summary = {"version": "1.0.0", "counts": {"bytes": 10}, "stats": _example(), "evaluation": None}
+    >>> print(format_stats(summary).splitlines()[2])
     quotations                       3 (2 direct, 1 partial)
     """
     stats = summary["stats"]
     lines = [f"{label:<33}{value}" for label, value in summary_rows(summary)]
     lines.append("top speakers (quotations, direct, documents):")
     lines += [
-        f"  {row['quotes']:>6} {row['direct']:>6} {row['documents']:>6}  {row['speaker']}" for row in stats["top_speakers"]
+        f"  {row['quotes']:>6} {row['direct']:>6} {row['documents']:>6}  {row['speaker']}"
+        for row in stats["top_speakers"]
     ]
     lines.append("attributions by rule:")
     lines += [f"  {count:>6}  {rule}" for rule, count in _by_count(stats["rules"])]
@@ -253,6 +256,7 @@ def _example() -> dict:
     """Stats of a tiny made-up release, for the examples above."""
     stats = ReleaseStats()
     for kind, speaker in (("direct", "Jane Doe"), ("direct", None), ("partial", "Jane Doe")):
-        stats.add_quote({"doc_id": "a.txt", "kind": kind, "speaker": speaker, "rule": "after_speaker_cue", "continues": None})
+        row = {"doc_id": "a.txt", "kind": kind, "speaker": speaker, "rule": "after_speaker_cue", "continues": None}
+        stats.add_quote(row)
     stats.add_document({"n_quotes": 3, "n_chars": 10})
     return stats.to_dict()
