@@ -167,7 +167,7 @@ def stats_command(release: str, as_json: bool, recount: bool) -> None:
 @click.argument("release", type=click.Path(exists=True, file_okay=False))
 @click.option("--speaker", required=True, help="Canonical speaker name, in any case (as `quotes stats` lists them).")
 @click.option("--kind", type=click.Choice(["direct", "partial"]), default=None, help="Only quotations of this kind.")
-@click.option("--context", "width", default=200, show_default=True, metavar="N",
+@click.option("--context", "width", default=200, show_default=True, metavar="N", type=click.IntRange(min=0),
               help="Characters of context on each side.")
 def show_command(release: str, speaker: str, kind: str | None, width: int) -> None:
     """Print every quotation of SPEAKER in RELEASE with the text around it.

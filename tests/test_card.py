@@ -215,3 +215,15 @@ def test_front_matter_sizes_follow_the_rows():
     front = front_matter({"counts": {"quotes": 12_000, "documents": 900}, "version": "1.0.0"})
     assert front["size_categories"] == ["10K<n<100K"]
     assert [info["splits"][0]["num_examples"] for info in front["dataset_info"]] == [12_000, 900]
+
+
+def test_build_eval_from_the_command_line(tmp_path):
+    from tests.test_cli import run
+
+    gold = small_gold(tmp_path / "gold.jsonl")
+    result = run("build", str(SEEDS), "--out", str(tmp_path / "out"), "--eval", str(gold), "--eval-part", "all")
+    assert result.returncode == 0, result.stderr
+    evaluation = json.loads((tmp_path / "out" / "v1.0.0" / RELEASE_FILE).read_text())["evaluation"]
+    assert evaluation["part"] == "all" and evaluation["documents"] == 2
+    stats = run("stats", str(tmp_path / "out"))
+    assert "evaluation on gold.jsonl (all, 2 documents):" in stats.stdout
