@@ -2,8 +2,9 @@
 
 A release goes to the root of the repository: its files are uploaded to
 ``main`` with ``upload_folder`` (shards of an earlier release that this one
-does not have are deleted in the same commit, so the card's ``data/*/*.parquet``
-globs read this release alone), then the commit is tagged ``v`` + version. The
+does not have are deleted by the upload, so the card's ``data/*/*.parquet``
+globs read this release alone), then the commit that completes the upload
+(huggingface_hub may split a large one) is tagged ``v`` + version. The
 tag pins the version: ``load_dataset("OWNER/NAME", revision="v1.2.0")`` reads
 exactly the release that was built, whatever is published after it.
 
