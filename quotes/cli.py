@@ -51,19 +51,27 @@ def extract_command(paths: tuple[str, ...]) -> None:
 @click.argument("source", default="seeds", type=click.Path(exists=True))
 @click.option("--out", default="releases", show_default=True, type=click.Path(file_okay=False), help="Directory of releases.")
 @click.option("--version", "version", default=None, metavar="X.Y.Z", help="Version to write (default: 1.0.0, then the next minor version when the rows change).")
-def build_command(source: str, out: str, version: str | None) -> None:
+@click.option("--eval", "gold", default=None, type=click.Path(exists=True, dir_okay=False), metavar="GOLD",
+              help="Measure the extractor on annotated GOLD (the format of `quotes eval`); "
+                   "the figures go into the card and release.json.")
+@click.option("--eval-part", "gold_part", type=click.Choice(["all", "dev", "heldout"]), default="heldout",
+              show_default=True, help="Which half of GOLD to measure on (the rules are calibrated on dev).")
+def build_command(source: str, out: str, version: str | None, gold: str | None, gold_part: str) -> None:
     """Build a release of the quotations in SOURCE (default: seeds/).
 
-    Writes OUT/vX.Y.Z/ with Parquet files, the dataset card and release.json.
-    A build whose rows equal the newest release's writes nothing.
+    Writes OUT/vX.Y.Z/ with Parquet files, the dataset card, croissant.json and
+    release.json. A build whose rows equal the newest release's writes nothing.
 
     \b
     Example:
       quotes build seeds/ --out releases
+      quotes build seeds/ --eval ../shared/eval/polnear-train.jsonl.gz
     """
+    from quotes.evaluate import GoldError
+
     try:
-        result = build([source], out, version)
-    except _KNOWN_ERRORS as error:
+        result = build([source], out, version, gold=gold, gold_part=gold_part)
+    except (*_KNOWN_ERRORS, GoldError) as error:
         raise click.ClickException(str(error)) from None
     counts = result.counts
     if result.written:
@@ -115,3 +123,115 @@ def eval_command(gold: str, split: str | None, part: str, errors: int, json_out:
     if calibrate:
         with open(calibrate, "w", encoding="utf-8") as handle:
             handle.write(calibration_table(report))
+
+
+def _release_errors() -> tuple[type[Exception], ...]:
+    """The errors of the release commands that become ``Error: ...`` with exit status 1."""
+    from quotes.load import ChecksumError, ReleaseNotFound
+    from quotes.publish import PublishError
+    from quotes.query import SpeakerNotFound
+
+    return (*_KNOWN_ERRORS, ReleaseNotFound, ChecksumError, PublishError, SpeakerNotFound)
+
+
+@main.command("stats")
+@click.argument("release", default="releases", type=click.Path(exists=True, file_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON instead.")
+@click.option("--recount", is_flag=True, help="Count the Parquet files again instead of reading release.json.")
+def stats_command(release: str, as_json: bool, recount: bool) -> None:
+    """Print the figures of RELEASE that its dataset card shows.
+
+    RELEASE is a release directory, or a directory of releases (the newest is
+    taken). The counts come from release.json, where the build wrote them while
+    the rows streamed; --recount reads every Parquet file again to check them.
+
+    \b
+    Example:
+      quotes stats releases/v1.0.0
+      quotes stats releases --json | jq .stats.top_speakers
+    """
+    from quotes import stats
+
+    try:
+        summary = stats.read_stats(release)
+        if recount:
+            from quotes.load import find_release
+
+            summary["stats"] = stats.recount(find_release(release))
+    except _release_errors() as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(json.dumps(summary, indent=2, ensure_ascii=False) if as_json else stats.format_stats(summary))
+
+
+@main.command("show")
+@click.argument("release", type=click.Path(exists=True, file_okay=False))
+@click.option("--speaker", required=True, help="Canonical speaker name, in any case (as `quotes stats` lists them).")
+@click.option("--kind", type=click.Choice(["direct", "partial"]), default=None, help="Only quotations of this kind.")
+@click.option("--context", "width", default=200, show_default=True, metavar="N", type=click.IntRange(min=0),
+              help="Characters of context on each side.")
+def show_command(release: str, speaker: str, kind: str | None, width: int) -> None:
+    """Print every quotation of SPEAKER in RELEASE with the text around it.
+
+    Each quotation comes with its document, paragraph, cue, the mention that
+    named the speaker and the rule that attributed it; the quoted words are in
+    bold on a terminal.
+
+    \b
+    Example:
+      quotes show releases/v1.0.0 --speaker "Donald Trump" --kind direct
+    """
+    from quotes.query import format_passage, passages
+
+    try:
+        found = passages(release, speaker, kind, width)
+    except _release_errors() as error:
+        raise click.ClickException(str(error)) from None
+    documents = len({p.quote["doc_id"] for p in found})
+    click.echo(f"{_count(len(found), 'quotation')} by {found[0].quote['speaker']} in {_count(documents, 'document')}", err=True)
+    for passage in found:
+        click.echo()
+        click.echo(format_passage(passage, click.style))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+@main.command("publish")
+@click.argument("release", type=click.Path(exists=True, file_okay=False))
+@click.option("--repo", "repo_id", required=True, metavar="OWNER/NAME",
+              help="The Hub dataset repository to publish to.")
+@click.option("--version", "version", default=None, metavar="X.Y.Z",
+              help="With a directory of releases: which one (default: the newest).")
+@click.option("--private", is_flag=True, help="Create the repository as private if it does not exist.")
+@click.option("--dry-run", is_flag=True, help="Print what would be sent and the tag, and send nothing.")
+@click.option("--json", "as_json", is_flag=True, help="With --dry-run: print the plan as JSON.")
+def publish_command(
+    release: str, repo_id: str, version: str | None, private: bool, dry_run: bool, as_json: bool
+) -> None:
+    """Upload RELEASE to the Hugging Face Hub and tag the commit vX.Y.Z.
+
+    The checksums are verified first. The files go to the root of the dataset
+    repository OWNER/NAME (branch main); the commit is then tagged with the
+    release's version, so that load_dataset("OWNER/NAME", revision="vX.Y.Z")
+    reads exactly this release. A version already tagged there is refused.
+    Log in first with `hf auth login`, or set HF_TOKEN.
+
+    \b
+    Example:
+      quotes publish releases/v1.0.0 --repo my-lab/news-quotes --dry-run
+      quotes publish releases/v1.0.0 --repo my-lab/news-quotes
+    """
+    from quotes.publish import format_plan, plan, publish
+
+    try:
+        planned = plan(release, repo_id, version, private)
+        if dry_run:
+            click.echo(json.dumps(planned.to_dict(), indent=2) if as_json else format_plan(planned))
+            return
+        click.echo(f"Uploading release {planned.version} to {repo_id}…", err=True)
+        url = publish(planned)
+    except _release_errors() as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Published release {planned.version}, tagged {planned.tag}: {url}", err=True)
+    click.echo(url)

@@ -6,7 +6,8 @@ A release is a Hugging Face dataset repository without a loading script::
       README.md                                   the card, from dataset_card.md
       data/quotes/train-00000-of-00001.parquet    one row per quotation
       data/documents/train-00000-of-00001.parquet one row per source document
-      release.json                                version, fingerprints, counts, sha256 of every file
+      croissant.json                              the same files and fields in ML Commons Croissant
+      release.json                                version, fingerprints, counts, stats, sha256 of every file
 
 Versions: the first release is 1.0.0; a build whose rows equal the newest
 release's writes nothing; changed rows make the next minor version. A release
@@ -39,6 +40,7 @@ import pyarrow.parquet as pq
 from quotes import __version__, lexicons
 from quotes.records import DOCUMENT_SCHEMA, QUOTE_SCHEMA, Quote, extract
 from quotes.sources import Document, read_documents
+from quotes.stats import ReleaseStats
 
 RELEASE_FILE = "release.json"
 CONFIGS = {"quotes": QUOTE_SCHEMA, "documents": DOCUMENT_SCHEMA}
@@ -172,11 +174,16 @@ def build(
     sources: list[str | os.PathLike],
     out: str | os.PathLike = "releases",
     version: str | None = None,
+    gold: str | os.PathLike | None = None,
+    gold_part: str = "heldout",
 ) -> BuildResult:
     """Extract every document of ``sources`` and write a release into ``out``.
 
     Returns where the release is and whether anything was written: a build
     whose rows equal the newest release's writes nothing unless ``version`` asks.
+    With ``gold`` (annotated JSON Lines, see :mod:`quotes.evaluate`), the
+    extractor is measured on its ``gold_part`` and the figures go into
+    release.json and the card.
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -195,9 +202,16 @@ def build(
     else:
         version = format_version(parse_version(version))
         unchanged_is_noop = False
+    evaluation = None
+    if gold is not None:
+        from quotes.evaluate import release_evaluation
+
+        # Before the rows: a gold file that cannot be read fails in seconds, not after the build.
+        evaluation = release_evaluation(gold, gold_part)
     staging = Path(tempfile.mkdtemp(prefix=".building-", dir=out))
     try:
-        counts, content, sources_fingerprint = _write_tables(sources, staging, version)
+        stats = ReleaseStats()
+        counts, content, sources_fingerprint = _write_tables(sources, staging, version, stats)
         newest = releases[max(releases)] if releases else None
         if unchanged_is_noop and newest is not None:
             previous = json.loads((newest / RELEASE_FILE).read_text(encoding="utf-8"))
@@ -215,10 +229,15 @@ def build(
             "counts": counts,
             "configs": {name: [data_file(name)] for name in CONFIGS},
             "previous_versions": [format_version(v) for v in releases],
+            "stats": stats.to_dict(),
         }
+        if evaluation is not None:
+            manifest["evaluation"] = evaluation
         from quotes.card import render_card
+        from quotes.croissant import write_croissant
 
         (staging / "README.md").write_text(render_card(manifest, releases), encoding="utf-8")
+        write_croissant(staging, manifest)  # croissant.json: every Parquet file's sha256, typed fields
         manifest["files"] = {
             name: sha256_file(staging / name) for name in sorted(_relative_files(staging)) if name != RELEASE_FILE
         }
@@ -236,8 +255,11 @@ def build(
         raise
 
 
-def _write_tables(sources, staging: Path, version: str) -> tuple[dict, str, str]:
-    """Stream documents in, quote and document rows out; return counts and fingerprints."""
+def _write_tables(sources, staging: Path, version: str, stats: ReleaseStats) -> tuple[dict, str, str]:
+    """Stream documents in, quote and document rows out; return counts and fingerprints.
+
+    ``stats`` counts the rows as they pass, for the card (see :mod:`quotes.stats`).
+    """
     quote_rows = _ParquetTable(staging / data_file("quotes"), schema_with_metadata("quotes", version))
     document_rows = _ParquetTable(staging / data_file("documents"), schema_with_metadata("documents", version))
     content = _Fingerprint()
@@ -248,10 +270,13 @@ def _write_tables(sources, staging: Path, version: str) -> tuple[dict, str, str]
         for quote in found:
             row = quote.to_dict()
             quote_rows.add(row)
+            stats.add_quote(row)
             content.add(*row.values())
             counts["attributed"] += quote.speaker is not None
             counts[quote.kind] += 1
-        document_rows.add(_document_row(document, found))
+        document_row = _document_row(document, found)
+        document_rows.add(document_row)
+        stats.add_document(document_row)
         content.add(document.doc_id, document.sha256, len(document.text), len(found))
         sources_digest.add(document.doc_id, document.sha256)
         counts["documents"] += 1

@@ -22,11 +22,11 @@ from tests.conftest import SEEDS
 
 def test_release_layout(seeds_release):
     names = sorted(p.relative_to(seeds_release).as_posix() for p in seeds_release.rglob("*") if p.is_file())
-    assert names == ["README.md", data_file("documents"), data_file("quotes"), RELEASE_FILE]
+    assert names == ["README.md", "croissant.json", data_file("documents"), data_file("quotes"), RELEASE_FILE]
     manifest = json.loads((seeds_release / RELEASE_FILE).read_text())
     assert manifest["version"] == "1.0.0"
     assert manifest["counts"]["documents"] == 5
-    assert set(manifest["files"]) == {"README.md", data_file("documents"), data_file("quotes")}
+    assert set(manifest["files"]) == {"README.md", "croissant.json", data_file("documents"), data_file("quotes")}
     assert manifest["pyarrow_version"]
 
 

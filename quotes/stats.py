@@ -1,0 +1,262 @@
+"""Stats: the figures a release's card shows, gathered while its rows stream past.
+
+A build never holds all its rows at once, so the counts the card needs (per
+kind, attributed share, top speakers, rules) are added up row by row in a
+``ReleaseStats``; builds that write several shards in several processes keep
+one per shard and ``merge`` them. The same accumulator recounts a written
+release from its Parquet files, batch by batch, which is how the tests check
+that release.json and the card say what the data holds.
+
+>>> stats = ReleaseStats()
+>>> stats.add_quote({"doc_id": "a.txt", "kind": "direct", "speaker": "Jane Doe", "rule": "after_speaker_cue",
+...                  "continues": None})
+>>> stats.add_quote({"doc_id": "a.txt", "kind": "partial", "speaker": None, "rule": None, "continues": None})
+>>> stats.add_document({"n_quotes": 2, "n_chars": 120})
+>>> summary = stats.to_dict()
+>>> summary["kinds"], summary["top_speakers"]
+({'direct': 1, 'partial': 1}, [{'speaker': 'Jane Doe', 'quotes': 1, 'direct': 1, 'documents': 1}])
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+KINDS = ("direct", "partial")
+TOP_SPEAKERS = 10  # how many speakers the card and `quotes stats` list
+_QUOTE_COLUMNS = ["doc_id", "kind", "speaker", "rule", "continues"]
+_DOCUMENT_COLUMNS = ["n_quotes", "n_chars"]
+
+
+class ReleaseStats:
+    """Running counts over quote rows and document rows (dicts with the schema's field names)."""
+
+    def __init__(self) -> None:
+        self.kinds: Counter = Counter()
+        self.attributed: Counter = Counter()  # by kind
+        self.speakers: Counter = Counter()
+        self.speaker_direct: Counter = Counter()
+        self.speaker_documents: Counter = Counter()
+        self.rules: Counter = Counter()
+        self.continuations = 0
+        self.documents = 0
+        self.documents_with_quotes = 0
+        self.chars = 0
+        # The rows of one document arrive together: a speaker's document count
+        # goes up when the speaker is seen in a document other than the last one.
+        self._last_document: dict[str, str] = {}
+
+    def add_quote(self, row: dict) -> None:
+        """Count one quote row."""
+        kind, speaker = row["kind"], row["speaker"]
+        self.kinds[kind] += 1
+        if row.get("continues") is not None:
+            self.continuations += 1
+        if speaker is None:
+            return
+        self.attributed[kind] += 1
+        self.rules[row["rule"]] += 1
+        self.speakers[speaker] += 1
+        self.speaker_direct[speaker] += kind == "direct"
+        if self._last_document.get(speaker) != row["doc_id"]:
+            self._last_document[speaker] = row["doc_id"]
+            self.speaker_documents[speaker] += 1
+
+    def add_document(self, row: dict) -> None:
+        """Count one document row."""
+        self.documents += 1
+        self.documents_with_quotes += row["n_quotes"] > 0
+        self.chars += row["n_chars"]
+
+    def merge(self, other: ReleaseStats) -> ReleaseStats:
+        """Add the counts of another shard's stats (its documents are not in this one's).
+
+        >>> a, b = ReleaseStats(), ReleaseStats()
+        >>> a.add_document({"n_quotes": 0, "n_chars": 5}); b.add_document({"n_quotes": 1, "n_chars": 7})
+        >>> a.merge(b).to_dict()["documents"]
+        2
+        """
+        for name in ("kinds", "attributed", "speakers", "speaker_direct", "speaker_documents", "rules"):
+            getattr(self, name).update(getattr(other, name))
+        self.continuations += other.continuations
+        self.documents += other.documents
+        self.documents_with_quotes += other.documents_with_quotes
+        self.chars += other.chars
+        return self
+
+    def to_dict(self) -> dict:
+        """The figures as plain, deterministically ordered data (what release.json stores)."""
+        quotes = sum(self.kinds.values())
+        attributed = sum(self.attributed.values())
+        # Ties are broken by name so that equal rows always give equal bytes.
+        ranked = sorted(self.speakers.items(), key=lambda item: (-item[1], item[0]))[:TOP_SPEAKERS]
+        return {
+            "quotes": quotes,
+            "attributed": attributed,
+            "kinds": {kind: self.kinds.get(kind, 0) for kind in _kinds(self.kinds)},
+            "attributed_by_kind": {kind: self.attributed.get(kind, 0) for kind in _kinds(self.kinds)},
+            "continuations": self.continuations,
+            "documents": self.documents,
+            "documents_with_quotes": self.documents_with_quotes,
+            "chars": self.chars,
+            "speakers": len(self.speakers),
+            "top_speakers": [
+                {
+                    "speaker": name,
+                    "quotes": count,
+                    "direct": self.speaker_direct[name],
+                    "documents": self.speaker_documents[name],
+                }
+                for name, count in ranked
+            ],
+            "rules": dict(sorted(self.rules.items())),
+        }
+
+
+def _kinds(seen: Counter) -> list[str]:
+    """The known kinds in their usual order, then any other kind seen, by name."""
+    return list(KINDS) + sorted(set(seen) - set(KINDS))
+
+
+def share(part: int, whole: int) -> str:
+    """``part / whole`` as a percentage for people, ``–`` when there is no whole.
+
+    >>> share(21, 21), share(1, 3), share(0, 0)
+    ('100.0%', '33.3%', '–')
+    """
+    return f"{part / whole:.1%}" if whole else "–"
+
+
+def read_stats(release: str | os.PathLike) -> dict:
+    """What release.json says about a release: version, counts, stats and evaluation.
+
+    >>> read_stats("no-such-release")
+    Traceback (most recent call last):
+    ...
+    quotes.load.ReleaseNotFound: no-such-release: no release here (no release.json, no vX.Y.Z directories); build one with `quotes build`
+    """
+    from quotes.load import find_release
+    from quotes.release import RELEASE_FILE
+
+    path = find_release(release) / RELEASE_FILE
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    if "stats" not in manifest:
+        # A release built before release.json kept stats: count its Parquet files.
+        manifest["stats"] = recount(path.parent)
+    return {key: manifest.get(key) for key in ("version", "counts", "stats", "evaluation")}
+
+
+def recount(release: str | os.PathLike) -> dict:
+    """Count a written release again from its Parquet files, one batch at a time.
+
+    >>> import tempfile
+    >>> from quotes.release import build
+    >>> recount(build(["seeds"], tempfile.mkdtemp()).path)["quotes"]
+    21
+    """
+    stats = ReleaseStats()
+    for row in _rows(Path(release), "quotes", _QUOTE_COLUMNS):
+        stats.add_quote(row)
+    for row in _rows(Path(release), "documents", _DOCUMENT_COLUMNS):
+        stats.add_document(row)
+    return stats.to_dict()
+
+
+def _rows(release: Path, config: str, columns: list[str]) -> Iterator[dict]:
+    import pyarrow.parquet as pq
+
+    for file in parquet_files(release, config):
+        for batch in pq.ParquetFile(file).iter_batches(batch_size=10_000, columns=columns):
+            yield from batch.to_pylist()
+
+
+def parquet_files(release: str | os.PathLike, config: str) -> list[Path]:
+    """The Parquet files of one config of a release, in shard order (what the card's configs glob reads).
+
+    >>> parquet_files("seeds", "quotes")
+    []
+    """
+    return sorted(Path(release).glob(f"data/{config}/*.parquet"))
+
+
+def summary_rows(manifest: dict) -> list[tuple[str, str]]:
+    """The headline figures as (label, value) pairs: the card's table and ``quotes stats`` print these.
+
+    >>> rows = summary_rows({"version": "1.0.0", "counts": {"bytes": 10}, "stats": _example()})
+    >>> dict(rows)["quotations"]
+    '3 (2 direct, 1 partial)'
+    """
+    stats = manifest["stats"]
+    kinds = stats["kinds"]
+    attributed = stats["attributed_by_kind"]
+    return [
+        ("release", manifest["version"]),
+        ("documents", f"{stats['documents']} ({stats['documents_with_quotes']} with quotations)"),
+        ("quotations", f"{stats['quotes']} (" + ", ".join(f"{n} {kind}" for kind, n in kinds.items()) + ")"),
+        ("attributed to a speaker", f"{stats['attributed']} ({share(stats['attributed'], stats['quotes'])})"),
+        *[
+            (f"  {kind} quotations attributed", f"{attributed[kind]} of {n} ({share(attributed[kind], n)})")
+            for kind, n in kinds.items()
+        ],
+        ("split quotations (second parts)", str(stats["continuations"])),
+        ("distinct speakers", str(stats["speakers"])),
+        ("source text", f"{manifest['counts'].get('bytes', 0)} bytes, {stats['chars']} characters"),
+    ]
+
+
+def format_stats(summary: dict) -> str:
+    """``quotes stats`` output: the card's figures as aligned text.
+
+    >>> summary = {"version": "1.0.0", "counts": {"bytes": 10}, "stats": _example(), "evaluation": None}
+    >>> print(format_stats(summary).splitlines()[2])
+    quotations                       3 (2 direct, 1 partial)
+    """
+    stats = summary["stats"]
+    lines = [f"{label:<33}{value}" for label, value in summary_rows(summary)]
+    lines.append("top speakers (quotations, direct, documents):")
+    lines += [
+        f"  {row['quotes']:>6} {row['direct']:>6} {row['documents']:>6}  {row['speaker']}"
+        for row in stats["top_speakers"]
+    ]
+    lines.append("attributions by rule:")
+    lines += [f"  {count:>6}  {rule}" for rule, count in _by_count(stats["rules"])]
+    evaluation = summary.get("evaluation")
+    if evaluation:
+        lines.append(f"evaluation on {evaluation['gold']} ({evaluation['part']}, {evaluation['documents']} documents):")
+        lines += [f"  {label:<31}{value}" for label, value in evaluation_rows(evaluation)]
+    return "\n".join(lines)
+
+
+def evaluation_rows(evaluation: dict) -> list[tuple[str, str]]:
+    """The headline figures of a build's evaluation as (label, value) pairs.
+
+    >>> evaluation_rows({"span_f1": 0.99, "span_precision": 1.0, "span_recall": 0.98, "speaker_accuracy": 0.87,
+    ...     "strict_speaker_accuracy": 0.92, "speaker_precision": 0.91})[0]
+    ('span precision', '1.0000')
+    """
+    names = [
+        ("span precision", "span_precision"),
+        ("span recall", "span_recall"),
+        ("span F1", "span_f1"),
+        ("speaker accuracy", "speaker_accuracy"),
+        ("  on direct quotations", "strict_speaker_accuracy"),
+        ("speaker precision", "speaker_precision"),
+    ]
+    return [(label, f"{evaluation[key]:.4f}") for label, key in names]
+
+
+def _by_count(counts: dict) -> Iterable[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _example() -> dict:
+    """Stats of a tiny made-up release, for the examples above."""
+    stats = ReleaseStats()
+    for kind, speaker in (("direct", "Jane Doe"), ("direct", None), ("partial", "Jane Doe")):
+        row = {"doc_id": "a.txt", "kind": kind, "speaker": speaker, "rule": "after_speaker_cue", "continues": None}
+        stats.add_quote(row)
+    stats.add_document({"n_quotes": 3, "n_chars": 10})
+    return stats.to_dict()
