@@ -29,7 +29,7 @@ from importlib import resources
 import regex
 
 from quotes.spans import Span, line_end, line_start
-from quotes.tagging import Tokens, sentence_starts, tag
+from quotes.tagging import Tokens, sentence_boundary as _sentence_boundary, sentence_starts, tag
 
 SAME_PARAGRAPH_TURN = "same_paragraph_turn"
 NEXT_PARAGRAPH_TURN = "next_paragraph_turn"
@@ -64,6 +64,15 @@ class Rule:
     context: str  # one of _CONTEXTS
     pattern: regex.Pattern
     example: str
+    requires: str = ""  # tags of which the context must hold one for the rule to be tried
+
+    def applies_to(self, tags: str) -> bool:
+        """Whether the context holds a tag the rule cannot match without.
+
+        >>> rule("according_to_after").applies_to(",PV.")
+        False
+        """
+        return not self.requires or any(letter in tags for letter in self.requires)
 
     def match(self, tags: str) -> regex.Match | None:
         """The match of this rule in a context's tags, if any.
@@ -91,7 +100,15 @@ def rules() -> tuple[Rule, ...]:
         if context not in _CONTEXTS:
             raise RuleError(f"{source}: rule {name} has context {context!r}; use one of {', '.join(_CONTEXTS)}")
         try:
-            compiled.append(Rule(name, context, regex.compile(_expand(pattern, macros, name)), entry.get("example", "")))
+            compiled.append(
+                Rule(
+                    name,
+                    context,
+                    regex.compile(_expand(pattern, macros, name)),
+                    entry.get("example", ""),
+                    entry.get("requires", ""),
+                )
+            )
         except regex.error as error:
             raise RuleError(f"{source}: rule {name}: {error}") from None
     return tuple(compiled)
@@ -177,11 +194,31 @@ def attribute(text: str, spans: list[Span]) -> list[Attribution | None]:
 
 def _tag_unit(text: str, spans: list[Span], unit: _Unit) -> None:
     quotes = [(spans[i].open_start, spans[i].close_end) for i in unit.spans]
-    unit.tokens = tag(text, unit.start, unit.end, quotes)
+    start, end = _window(text, unit, quotes[0][0], quotes[-1][1])
+    unit.tokens = tag(text, start, end, quotes)
     starts = unit.tokens.starts
     quote_at = {spans[i].open_start for i in unit.spans}
     unit.quote_tokens = tuple(k for k, t in enumerate(unit.tokens.tags) if t == "Q" and starts[k] in quote_at)
     unit.sentences = tuple(sentence_starts(unit.tokens, text))
+
+
+# Sentences further than this from a quotation are not tagged: no rule reads them.
+_WINDOW_SLACK = 300
+
+
+def _window(text: str, unit: _Unit, first_open: int, last_close: int) -> tuple[int, int]:
+    """The stretch of a unit the rules read: from the sentence before the first
+    quotation to the end of the sentence of the last one."""
+    start, end = unit.start, unit.end
+    if first_open - start > _WINDOW_SLACK:
+        boundaries = [m.end() for m in _sentence_boundary().finditer(text, start, first_open)]
+        if len(boundaries) >= 2:
+            start = boundaries[-2]
+    if end - last_close > _WINDOW_SLACK:
+        boundary = _sentence_boundary().search(text, last_close, end)
+        if boundary:
+            end = boundary.start() + 1
+    return start, end
 
 
 def _attribute_one(text: str, spans: list[Span], unit: _Unit, position: int) -> Attribution | None:
@@ -202,7 +239,8 @@ def _attribute_one(text: str, spans: list[Span], unit: _Unit, position: int) -> 
     for candidate in rules():
         if candidate.context in contexts:
             start, end = contexts[candidate.context]
-            found = candidate.match(tags[start:end])
+            context = tags[start:end]
+            found = candidate.applies_to(context) and candidate.match(context)
             if found:
                 return _attribution(candidate.name, found, tokens, start)
         elif candidate.context == "previous" and sentence == q and not _has_verb(tags, q + 1, right_end):

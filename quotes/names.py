@@ -32,6 +32,7 @@ import regex
 from quotes import lexicons
 from quotes.attribution import Attribution
 from quotes.spans import line_end, line_start
+from quotes.tagging import sentence_boundary
 
 MALE, FEMALE = "male", "female"
 _MALE_HONORIFICS = frozenset({"Mr.", "Mr", "Sir", "Lord", "King", "Prince", "Father", "Rabbi"})
@@ -63,15 +64,6 @@ def _name_run() -> re.Pattern:
     word = rf"{_UPPER}(?:[\w'’\-]*\w)?\.?"
     particle = r"(?:de|da|di|del|della|der|den|van|von|bin|ibn|al|el|la|le|du|dos)(?=[ \u00a0]+" + _UPPER + ")"
     return re.compile(rf"(?<![\w])(?!\d){word}(?:[ \u00a0]+(?:{word}|{particle}))*")
-
-
-@cache
-def _sentence_end() -> regex.Pattern:
-    """A full stop, question or exclamation mark ending a sentence, not an abbreviation's."""
-    abbreviations = "|".join(regex.escape(a[:-1]) for a in sorted(lexicons.words("abbreviations")))
-    return regex.compile(
-        rf"(?<!\b(?:{abbreviations}))(?<![\s.]\p{{Lu}})(?<!^\p{{Lu}})[.!?][\"”’')]*\s+(?=\S)"
-    )
 
 
 @cache
@@ -236,7 +228,7 @@ class Names:
     def _sentences_between(self, start: int, end: int) -> int:
         """How many sentence ends lie between two offsets."""
         if self._sentence_ends is None:
-            self._sentence_ends = [m.start() for m in _sentence_end().finditer(self.text)]
+            self._sentence_ends = [m.start() for m in sentence_boundary().finditer(self.text)]
         return bisect.bisect_left(self._sentence_ends, end) - bisect.bisect_left(self._sentence_ends, start)
 
     def _personhood(self, person: tuple[str, ...], speakers: dict[tuple[str, ...], int]) -> int:

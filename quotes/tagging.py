@@ -37,6 +37,8 @@ from functools import cache
 
 import re
 
+import regex
+
 from quotes import lexicons
 
 # A word may hold inner apostrophes, hyphens and full stops (Trump’s, well-known,
@@ -179,57 +181,60 @@ def _attach_full_stops(words: list, starts: list, ends: list, first: int) -> Non
         i += 1
 
 
-# The tag of a word depends on the tag before it only in three ways (after an
-# article, at a sentence opening, after a name): one cache per such bucket.
+# The tag of a word depends on the tag before it in three ways only (after an
+# article, at a sentence opening, after a name): each word is looked up once for
+# the four cases, and the few words whose tag differs are revisited in order.
 _BUCKET = {"D": 1, "a": 1, "G": 1, "": 2, ".": 2, "Q": 2, ":": 2, "N": 3}
-_CACHES: tuple[dict[str, str], ...] = ({}, {}, {}, {})
-_CACHE_LIMIT = 200_000  # distinct words per bucket before a cache starts over
+_PREVIOUS = ("w", "D", "", "N")  # a tag standing for each bucket
+_VARIANTS: dict[str, str] = {"": "QQQQ"}  # word -> its tag after each bucket; "" stands for a quotation
+_CACHE_LIMIT = 400_000  # distinct words before the cache starts over
+
+
+def _variants(word: str) -> str:
+    variants = _VARIANTS.get(word)
+    if variants is None:
+        if len(_VARIANTS) > _CACHE_LIMIT:
+            _VARIANTS.clear()
+            _VARIANTS[""] = "QQQQ"
+        lex = lexicon()
+        variants = "".join(_word_tag(word, previous, lex) for previous in _PREVIOUS)
+        if variants[2] == "N" and len(word) > 5 and word.endswith(("ing", "ed")):
+            variants += "?"  # may be a verb opening a sentence: decided with the next word
+        elif variants[3] in "DPOCAWatH" and word in lex.not_names:
+            variants += "?"  # may be part of a name: decided with the next word
+        _VARIANTS[word] = variants
+    return variants
 
 
 def _tag_words(words: list[str], quote_positions: set[int]) -> list[str]:
+    """The tag of each word; quotation tokens (``""``) become Q."""
     lex = lexicon()
+    variants = [_VARIANTS.get(w) or _variants(w) for w in words]
+    tags = [v[0] for v in variants]
+    covered: set[int] = set()
     phrase_starts = lex.phrase_starts
-    tags: list[str] = []
-    previous = ""
-    i = 0
-    count = len(words)
-    while i < count:
-        if i in quote_positions:
-            tags.append("Q")
-            previous = "Q"
-            i += 1
+    for i in [i for i, w in enumerate(words) if w in phrase_starts]:
+        if i in covered:
             continue
-        word = words[i]
-        if word in phrase_starts:
-            phrase = _phrase_at(words, i, lex)
-            if phrase:
-                length, letter = phrase
-                tags.extend(letter * length)
-                previous = letter
-                i += length
-                continue
+        phrase = _phrase_at(words, i, lex)
+        if phrase:
+            length, letter = phrase
+            tags[i : i + length] = letter * length
+            covered.update(range(i, i + length))
+    for i in [i for i, v in enumerate(variants) if len(v) > 4 or v.count(v[0]) != 4]:
+        if i in covered:
+            continue
+        previous = tags[i - 1] if i else ""
         bucket = _BUCKET.get(previous, 0)
-        cache = _CACHES[bucket]
-        letter = cache.get(word)
-        if letter is None:
-            if len(cache) > _CACHE_LIMIT:
-                cache.clear()
-            letter = cache[word] = _word_tag(word, previous, lex)
-        if letter == "N" and bucket == 2 and _sentence_opening_verb(words, i):
-            letter = "w"
-        elif bucket == 3 and word in lex.not_names and words[i + 1 : i + 2] and words[i + 1][:1].isupper():
-            letter = "N"  # "CBS This Morning": a capitalised word inside a name
-        tags.append(letter)
-        previous = letter
-        i += 1
+        letter = variants[i][bucket]
+        if len(variants[i]) > 4:
+            following = words[i + 1][:1] if i + 1 < len(words) else ""
+            if letter == "N" and bucket == 2 and following.islower():
+                letter = "w"  # "Kicking off the rally, he said": a verb, not a name
+            elif bucket == 3 and following.isupper():
+                letter = "N"  # "CBS This Morning": a capitalised word inside a name
+        tags[i] = letter
     return tags
-
-
-def _sentence_opening_verb(words: list[str], i: int) -> bool:
-    """"Kicking off the rally, he said": a capitalised -ing or -ed word opening a
-    sentence before a lower-case word is a verb, not a name."""
-    word = words[i]
-    return len(word) > 5 and word.endswith(("ing", "ed")) and i + 1 < len(words) and words[i + 1][:1].islower()
 
 
 def _phrase_at(words: list[str], i: int, lex: _Lexicon) -> tuple[int, str] | None:
@@ -290,6 +295,18 @@ def _word_tag(word: str, previous: str, lex: _Lexicon) -> str:
     if lower.endswith("ly") and len(lower) > 4:
         return "A"
     return "w"
+
+
+@cache
+def sentence_boundary() -> regex.Pattern:
+    """The end of a sentence in raw text: a full stop, question or exclamation mark
+    (not an abbreviation's), closing marks, then space before the next sentence.
+
+    >>> [m.end() for m in sentence_boundary().finditer("Mr. Smith left. He came back.")]
+    [16]
+    """
+    abbreviations = "|".join(regex.escape(a[:-1]) for a in sorted(lexicon().abbreviations))
+    return regex.compile(rf"(?<!\b(?:{abbreviations}))(?<![\s.]\p{{Lu}})(?<!^\p{{Lu}})[.!?][\"”’')\]]*\s+(?=\S)")
 
 
 def sentence_starts(tokens: Tokens, text: str) -> list[int]:
