@@ -228,6 +228,8 @@ def _attribute_one(text: str, spans: list[Span], unit: _Unit, position: int) -> 
     sentence = max(s for s in unit.sentences if s <= q)
     following = [s for s in unit.sentences if s > q]
     sentence_end = following[0] if following else len(tags)
+    if sentence_end == q + 1 and _speaker_may_follow(spans[unit.spans[position]], following):
+        sentence_end = following[1] if len(following) > 1 else len(tags)
     right_end = tags.find("Q", q + 1, sentence_end)
     right_end = sentence_end if right_end < 0 else right_end
     contexts = {
@@ -252,6 +254,17 @@ def _attribute_one(text: str, spans: list[Span], unit: _Unit, position: int) -> 
             if found:
                 return found
     return None
+
+
+def _speaker_may_follow(span: Span, following: list[int]) -> bool:
+    """A direct quotation ending with its own question mark ("Why?" Hannity asked.),
+    or followed by a short sentence ("We won." Trump said.), is attributed by what
+    follows it; after a partial quotation a new sentence starts."""
+    if span.kind != "direct":
+        return False
+    if span.text.rstrip()[-1:] in ("?", "!"):
+        return True
+    return len(following) > 1 and following[1] - following[0] <= 6
 
 
 def _has_verb(tags: str, start: int, end: int) -> bool:

@@ -75,7 +75,7 @@ _PARAGRAPH_BREAK = re.compile(f"[{_BREAKS}][^\\S{_BREAKS}]*(?=\\S)")
 _OPENING_CONTEXT = frozenset("([{<—–-/\u00a0") | frozenset("“”\"„«»‹›「」『』‘’'‚`")
 _CLOSING_CONTEXT = frozenset(".,;:!?)]}>…—–-/\u00a0") | frozenset("“”\"„«»‹›「」『』‘’'‚`")
 # Marks whose direction must be read from their surroundings.
-_SYMMETRIC = frozenset({'"', "'", "''", "’", "»", "«", "›", "‹", "”"})
+_SYMMETRIC = frozenset({'"', "'", "''", "’", "»", "«", "›", "‹", "”", "“"})
 _APOSTROPHE_SHAPED = frozenset({"'", "’", "‘"})
 _DECADE = re.compile(r"\d\d(?:s\b|\b)")
 _WORD = re.compile(r"[^\W\d_]+")
