@@ -69,8 +69,10 @@ def phrases(name: str, language: str = LANGUAGE) -> tuple[str, ...]:
 def table(name: str, language: str = LANGUAGE) -> tuple[tuple[str, ...], ...]:
     """The tab-separated rows of ``<name>.tsv``.
 
-    >>> table("quote_pairs")[0]
-    ('“', '” " \\'\\'')
+    >>> table("quote_pairs")[0][0]
+    '“'
+    >>> table("quote_pairs")[0][1].split()[:2]
+    ['”', '"']
     """
     rows = []
     for number, line in enumerate(lines(f"{name}.tsv", language), 1):
