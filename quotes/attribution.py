@@ -29,7 +29,7 @@ from importlib import resources
 import regex
 
 from quotes.spans import Span, line_end, line_start
-from quotes.tagging import Tokens, sentence_boundary as _sentence_boundary, sentence_starts, tag
+from quotes.tagging import Tokens, lowercase_words, sentence_boundary as _sentence_boundary, sentence_starts, tag
 
 SAME_PARAGRAPH_TURN = "same_paragraph_turn"
 NEXT_PARAGRAPH_TURN = "next_paragraph_turn"
@@ -183,8 +183,9 @@ def attribute(text: str, spans: list[Span]) -> list[Attribution | None]:
     """
     found: list[Attribution | None] = [None] * len(spans)
     units = _units(text, spans)
+    lowercase = lowercase_words(text)
     for unit in units:
-        _tag_unit(text, spans, unit)
+        _tag_unit(text, spans, unit, lowercase)
         for position, index in enumerate(unit.spans):
             found[index] = _attribute_one(text, spans, unit, position)
     for number, unit in enumerate(units):
@@ -192,10 +193,10 @@ def attribute(text: str, spans: list[Span]) -> list[Attribution | None]:
     return found
 
 
-def _tag_unit(text: str, spans: list[Span], unit: _Unit) -> None:
+def _tag_unit(text: str, spans: list[Span], unit: _Unit, lowercase: frozenset[str]) -> None:
     quotes = [(spans[i].open_start, spans[i].close_end) for i in unit.spans]
     start, end = _window(text, unit, quotes[0][0], quotes[-1][1])
-    unit.tokens = tag(text, start, end, quotes)
+    unit.tokens = tag(text, start, end, quotes, lowercase)
     starts = unit.tokens.starts
     quote_at = {spans[i].open_start for i in unit.spans}
     unit.quote_tokens = tuple(k for k, t in enumerate(unit.tokens.tags) if t == "Q" and starts[k] in quote_at)
@@ -397,10 +398,13 @@ def _continue_turns(text: str, spans: list[Span], units: list[_Unit], number: in
     for position, index in enumerate(indices):
         if found[index] is not None:
             continue
-        earlier = [found[i] for i in indices[:position] if found[i] is not None]
+        earlier = [i for i in indices[:position] if found[i] is not None]
         later = [found[i] for i in indices[position + 1 :] if found[i] is not None]
         if earlier:
-            found[index] = replace(earlier[-1], rule=SAME_PARAGRAPH_TURN)
+            # A direct quotation continues the last direct one, not a fragment quoted in passing.
+            direct = [i for i in earlier if spans[i].kind == "direct"]
+            source = direct[-1] if direct and spans[index].kind == "direct" else earlier[-1]
+            found[index] = replace(found[source], rule=SAME_PARAGRAPH_TURN)
         elif later and _opens_sentence(unit, position):
             found[index] = replace(later[0], rule=SAME_PARAGRAPH_TURN)
         elif position == 0 and number > 0 and _only_quotations(unit):

@@ -118,8 +118,12 @@ def lexicon() -> _Lexicon:
     )
 
 
-def tag(text: str, start: int = 0, end: int | None = None, quotes=()) -> Tokens:
+def tag(text: str, start: int = 0, end: int | None = None, quotes=(), lowercase: frozenset[str] = frozenset()) -> Tokens:
     """Tag ``text[start:end]``; each ``(open_start, close_end)`` in ``quotes`` becomes one Q.
+
+    ``lowercase`` holds the words the document writes in lower case: a
+    capitalised word opening a sentence ("More", "Given", "Together") is not a
+    name when the document also writes it in lower case.
 
     >>> tag("Leavitt noted, ").tags
     'NV,'
@@ -143,7 +147,23 @@ def tag(text: str, start: int = 0, end: int | None = None, quotes=()) -> Tokens:
         cursor = close_end
     _split(text, cursor, end, words, starts, ends)
     tags = _tag_words(words, quote_starts)
+    if lowercase:
+        for i in [i for i, t in enumerate(tags) if t == "N" and (i == 0 or tags[i - 1] in ".Q:")]:
+            if words[i].lower() in lowercase and words[i + 1 : i + 2] and words[i + 1][:1].islower():
+                tags[i] = "w"
     return Tokens("".join(tags), tuple(starts), tuple(ends))
+
+
+_LOWER_WORD = re.compile(r"(?<![\w’'])[a-z][a-z]+\b")
+
+
+def lowercase_words(text: str) -> frozenset[str]:
+    """The words a text writes in lower case (letters a to z only, two or more).
+
+    >>> sorted(lowercase_words("More came. Then more and more."))
+    ['and', 'came', 'more']
+    """
+    return frozenset(_LOWER_WORD.findall(text))
 
 
 def _split(text: str, start: int, end: int, words: list, starts: list, ends: list) -> None:
