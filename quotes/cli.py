@@ -106,10 +106,12 @@ def eval_command(gold: str, split: str | None, part: str, errors: int, json_out:
     Example:
       quotes eval ../shared/eval/polnear-train.jsonl.gz --part heldout --errors 20
     """
+    from quotes.attribution import MIN_CONFIDENCE
     from quotes.evaluate import GoldError, calibration_table, evaluate, format_errors, format_report, read_gold
 
     try:
-        report = evaluate(read_gold(gold, split, part), errors=errors)
+        # Calibrating measures every rule, including those the threshold keeps out.
+        report = evaluate(read_gold(gold, split, part), errors=errors, min_confidence=0.0 if calibrate else MIN_CONFIDENCE)
     except GoldError as error:
         raise click.ClickException(str(error)) from None
     click.echo(format_report(report))

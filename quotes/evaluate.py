@@ -35,6 +35,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 
+from quotes.attribution import MIN_CONFIDENCE
 from quotes.records import Quote, extract
 
 _MARKS_AND_SPACE = " \t\u00a0\u2009\u202f\"'`“”‘’«»„‚‹›「」『』"
@@ -171,11 +172,15 @@ def pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return found
 
 
-def evaluate(documents: Iterable[dict], errors: int = 0) -> Report:
-    """Run the extractor on every gold document and count (see the module's definitions)."""
+def evaluate(documents: Iterable[dict], errors: int = 0, min_confidence: float = MIN_CONFIDENCE) -> Report:
+    """Run the extractor on every gold document and count (see the module's definitions).
+
+    ``min_confidence=0`` lets every rule attribute, to measure each one's
+    precision (what ``quotes eval --calibrate`` does).
+    """
     report = Report()
     for document in documents:
-        predicted = extract(document["text"], document.get("doc_id", ""))
+        predicted = extract(document["text"], document.get("doc_id", ""), min_confidence=min_confidence)
         _score_document(document, predicted, report, errors)
         report.documents += 1
     return report
@@ -238,24 +243,36 @@ def _error(document: dict, piece: tuple[int, int], gold: dict, quote: Quote | No
     }
 
 
-def calibration_table(report: Report, minimum: int = 20) -> str:
+def calibration_table(report: Report) -> str:
     """``rule_precision.tsv`` contents from a report: each rule's measured precision.
 
-    Rules attributed fewer than ``minimum`` gold spans keep a cautious default.
+    The figure is (correct + 2p) / (attributed + 2), where p is the precision
+    of all rules together: the measured share, pulled towards the overall one
+    when a rule fired too rarely for its own share to be trusted (a rule that
+    never fired gets p).
+
+    >>> report = Report(correct_speaker=90, predicted_speaker=100,
+    ...                 by_rule={"after_speaker_cue": {"correct": 98, "attributed": 100}})
+    >>> calibration_table(report).splitlines()[-1].split()
+    ['next_paragraph_turn', '0.900', '0']
     """
     lines = [
         "# The measured precision of each attribution rule: the share of its",
-        "# attributions whose speaker mention overlaps the annotated one, measured by",
-        "# `quotes eval GOLD --part dev --calibrate` on the development half of an",
-        "# annotated corpus. Every quote row's `confidence` is its rule's figure; rules",
-        "# below the threshold in quotes/records.py leave their quotations unattributed.",
+        "# attributions whose speaker mention overlaps the annotated one, as",
+        "# (correct + 2p) / (attributed + 2) with p the precision of all rules together,",
+        "# measured by",
+        "#   quotes eval GOLD --part dev --calibrate quotes/lexicons/en/rule_precision.tsv",
+        "# on the development half of an annotated corpus, with every rule allowed to",
+        "# fire. Every quote row's `confidence` is its rule's figure; rules below",
+        "# attribution.MIN_CONFIDENCE leave their quotations unattributed.",
         "# rule\tprecision\tattributions",
     ]
     from quotes.attribution import rule_names
 
+    overall = report.speaker_precision
     for rule in rule_names():
         tally = report.by_rule.get(rule, {"correct": 0, "attributed": 0})
-        precision = _ratio(tally["correct"], tally["attributed"]) if tally["attributed"] >= minimum else 0.5
+        precision = (tally["correct"] + 2 * overall) / (tally["attributed"] + 2)
         lines.append(f"{rule}\t{precision:.3f}\t{tally['attributed']}")
     return "\n".join(lines) + "\n"
 

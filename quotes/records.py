@@ -13,12 +13,10 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, fields
-from functools import cache
 
 import pyarrow as pa
 
-from quotes import lexicons
-from quotes.attribution import attribute, split_links
+from quotes.attribution import MIN_CONFIDENCE, attribute, rule_confidence, split_links
 from quotes.names import canonical_speakers
 from quotes.spans import find_spans
 
@@ -95,16 +93,6 @@ DOCUMENT_SCHEMA = pa.schema(
 assert [f.name for f in fields(Quote)] == QUOTE_SCHEMA.names, "Quote and QUOTE_SCHEMA disagree"
 
 
-@cache
-def rule_confidence() -> dict[str, float]:
-    """Each rule's measured precision, from ``lexicons/en/rule_precision.tsv``.
-
-    >>> 0 < rule_confidence()["after_speaker_cue"] <= 1
-    True
-    """
-    return {row[0]: float(row[1]) for row in lexicons.table("rule_precision")}
-
-
 def quote_id(doc_id: str, start: int, end: int) -> str:
     """A stable id for a quotation: the first 16 hex digits of sha256(doc_id, start, end).
 
@@ -131,11 +119,13 @@ def byte_offsets(text: str, positions: list[int]) -> dict[int, int]:
     return mapping
 
 
-def extract(text: str, doc_id: str = "", byte_base: int = 0) -> list[Quote]:
+def extract(text: str, doc_id: str = "", byte_base: int = 0, min_confidence: float = MIN_CONFIDENCE) -> list[Quote]:
     """The quotation records of one text, in order of their start.
 
     ``byte_base`` is added to every byte offset: the length of a byte order mark
     the source file started with, which the decoded text no longer holds.
+    Attributions by rules whose measured precision is below ``min_confidence``
+    are left out (see ``attribution.MIN_CONFIDENCE``).
 
     >>> [(q.kind, q.speaker) for q in extract('Putin acknowledged the “idea” of a ceasefire.')]
     [('partial', 'Putin')]
@@ -143,7 +133,7 @@ def extract(text: str, doc_id: str = "", byte_base: int = 0) -> list[Quote]:
     spans = find_spans(text)
     if not spans:
         return []
-    attributions = attribute(text, spans)
+    attributions = attribute(text, spans, min_confidence)
     speakers = canonical_speakers(text, attributions, [(s.start, s.end) for s in spans])
     links = split_links(text, spans, attributions)
     ids = [quote_id(doc_id, s.start, s.end) for s in spans]

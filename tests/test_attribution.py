@@ -41,5 +41,18 @@ def test_case(case):
     assert quote.cue == case["cue"]
     assert quote.rule == case["rule"]
     assert case["text"][quote.speaker_start : quote.speaker_end] == quote.speaker_mention
-    assert case["text"][quote.cue_start : quote.cue_end] == quote.cue
+    if quote.cue is not None:
+        assert case["text"][quote.cue_start : quote.cue_end] == quote.cue
     assert 0 < quote.confidence <= 1
+
+
+def test_split_quotation_parts_are_linked():
+    first, second = extract("“We will win,” he said, “and soon.”", doc_id="case")
+    assert first.continues is None and second.continues == first.quote_id
+    assert first.speaker_mention == second.speaker_mention == "he"
+
+
+def test_rules_below_the_threshold_leave_a_quotation_unattributed():
+    text = "Corey Lewandowski ripped the director for acting as “the judge and the jury” in the case."
+    assert extract(text)[0].speaker is None  # sentence_subject measures below MIN_CONFIDENCE
+    assert extract(text, min_confidence=0.0)[0].rule == "sentence_subject"
