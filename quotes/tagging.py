@@ -20,6 +20,7 @@ D     a determiner      a  a modifier before a role (former, top, acting)
 A     an adverb         O  a preposition      C  a conjunction
 U     *according* (as in "according to")     t  *that*
 H     *what*, *whom*, *which* (as in "what he calls")
+X     an auxiliary verb (has, was, would)
 n     a number          w  any other word
 , : ; . - ( )          punctuation (``.`` also stands for ``!`` and ``?``)
 ~     any other punctuation mark
@@ -78,6 +79,7 @@ def lexicon() -> _Lexicon:
     """The word lists the tagger needs, read once from ``lexicons/en``."""
     closed: dict[str, str] = {}
     for name, tag_letter in (
+        ("auxiliaries", "X"),
         ("prepositions", "O"),
         ("conjunctions", "C"),
         ("adverbs", "A"),
