@@ -169,7 +169,7 @@ class _Unit:
     start: int
     end: int
     spans: list[int]  # indices into the document's spans
-    tokens: Tokens | None = None
+    tokens: Tokens = Tokens("", (), ())  # tagged by _tag_unit before any rule reads them
     quote_tokens: tuple[int, ...] = ()
     sentences: tuple[int, ...] = ()
 
@@ -263,9 +263,9 @@ def _attribute_one(text: str, spans: list[Span], unit: _Unit, position: int) -> 
         if candidate.context in contexts:
             start, end = contexts[candidate.context]
             context = tags[start:end]
-            found = candidate.applies_to(context) and candidate.match(context)
-            if found:
-                return _attribution(candidate.name, found, tokens, start)
+            match = candidate.match(context) if candidate.applies_to(context) else None
+            if match:
+                return _attribution(candidate.name, match, tokens, start)
         elif candidate.context == "previous" and sentence == q and not _has_verb(tags, q + 1, right_end):
             found = _match_previous(text, spans, unit, sentence, candidate)
             if found:

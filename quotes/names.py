@@ -22,6 +22,7 @@ and maps every mention to one canonical form:
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 import re
 
 from dataclasses import dataclass
@@ -87,7 +88,7 @@ def _given_names() -> dict[str, str]:
 class Names:
     """The personal names of one document, and the canonical form of each mention."""
 
-    def __init__(self, text: str, quoted: list[tuple[int, int]] = ()) -> None:
+    def __init__(self, text: str, quoted: Sequence[tuple[int, int]] = ()) -> None:
         self.text = text
         self.quoted = sorted(quoted)  # (start, end) of quoted material, where names are not antecedents
         self._sentence_ends: list[int] | None = None
@@ -390,8 +391,8 @@ def canonical_speakers(text: str, attributions: list[Attribution | None], quoted
                 resolved[key] = _canonical(text, attribution, names, speakers)
             speaker = resolved[key]
         if speaker:
-            key = tuple(speaker.split())
-            speakers[key] = speakers.get(key, 0) + 1
+            person = tuple(speaker.split())
+            speakers[person] = speakers.get(person, 0) + 1
         result.append(speaker)
     return result
 
