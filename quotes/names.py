@@ -197,23 +197,29 @@ class Names:
             if at - _ANTECEDENT_WINDOW <= o.start < at and not self._is_quoted(o.start)
         ]
         # Nearest sentence first; in it, the first person named (the subject, mostly).
+        # A name that is surely a person's one sentence further back beats a doubtful
+        # one nearer (an organisation's name looks like a person's).
         nearest: int | None = None
-        candidates: list[tuple[int, tuple[str, ...]]] = []
+        candidates: list[tuple[int, int, tuple[str, ...]]] = []  # (evidence, distance, person)
         for occurrence in reversed(window):
             distance = self._sentences_between(occurrence.end, at)
-            if nearest is not None and distance > nearest:
+            if nearest is not None and distance > nearest + 1:
                 break
             person = self._person(occurrence)
             if _gender_of(person, self) not in (wanted, None):
                 continue
             evidence = self._personhood(person, speakers)
             if evidence:
-                nearest = distance
-                candidates.insert(0, (evidence, person))
+                nearest = distance if nearest is None else nearest
+                candidates.insert(0, (evidence, distance, person))
         if not candidates:
             return None
-        strongest = max(evidence for evidence, _ in candidates)
-        for evidence, person in candidates:
+        near = [c for c in candidates if c[1] == nearest]
+        if max(evidence for evidence, _, _ in near) < 2:
+            sure = [c for c in candidates if c[0] >= 2]
+            near = [c for c in sure if c[1] == min(d for _, d, _ in sure)] if sure else near
+        strongest = max(evidence for evidence, _, _ in near)
+        for evidence, _, person in near:
             if evidence == strongest or evidence >= 2:
                 return " ".join(person)
         return None
@@ -289,7 +295,8 @@ def _mentions(text: str, surname: str) -> list[Occurrence]:
             words = before.group().split() if before else []
             start = before.start() if before else at
             for index in range(len(words) - 1, -1, -1):
-                if words[index].endswith(_POSSESSIVE):  # "Obama’s Treasury Secretary Jack Lew"
+                # "Obama’s Treasury Secretary Jack Lew"; "... in Concord. Symms said"
+                if words[index].endswith(_POSSESSIVE) or _ends_sentence(words[index]):
                     words = words[index + 1 :]
                     break
             found.extend(_occurrence(words + [surname], start, end))
@@ -297,10 +304,15 @@ def _mentions(text: str, surname: str) -> list[Occurrence]:
     return found
 
 
+def _ends_sentence(word: str) -> bool:
+    """A word with a full stop that is neither an initial nor an abbreviation."""
+    return word.endswith(".") and len(word) > 2 and word not in lexicons.words("abbreviations")
+
+
 @cache
 def _words_before() -> regex.Pattern:
     """Capitalised words, initials and abbreviated titles right before an offset (matched backwards)."""
-    word = r"(?:\p{Lu}[\p{L}\p{M}'’\-]*\.?|(?:de|da|di|del|der|den|van|von|bin|ibn|al|la|le|du))"
+    word = r"(?:\b\p{Lu}[\p{L}\p{M}'’\-]*\.?|\b(?:de|da|di|del|der|den|van|von|bin|ibn|al|la|le|du))"
     return regex.compile(rf"(?:{word}[ \u00a0]+)+", regex.REVERSE)
 
 
