@@ -37,7 +37,7 @@ SAME_PARAGRAPH_TURN = "same_paragraph_turn"
 # speaker is worse than none. Chosen on the development half of the gold data.
 MIN_CONFIDENCE = 0.75
 NEXT_PARAGRAPH_TURN = "next_paragraph_turn"
-_VERBS = ("V", "v", "Y", "y")
+_VERBS = ("V", "K", "v", "Y", "y")
 _CONTEXTS = ("right", "tail", "left", "previous", "intro")
 _BULLET = regex.compile(r"[ \t\u00a0]*(?:[•·▪◦‣⁃*\-–—]|\d{1,2}[.)])\s")
 

@@ -9,7 +9,8 @@ Tags (one character per token):
 
 ====  ==================================================================
 Q     a quotation (marks and all), treated as one opaque token
-V     a reporting verb (said, told, noted)   v  a framing verb (called, described)
+V     a reporting verb (said, noted)         v  a framing verb (called, described)
+K     a reporting verb whose object is the listener (told, informed)
 Y     a reporting verb in -ing (saying)      y  a framing verb in -ing (calling)
 P     a personal pronoun (he, she, they)     W  relative *who*
 N     a capitalised word that may be part of a name
@@ -28,7 +29,7 @@ n     a number          w  any other word
 
 >>> tokens = tag("“We won,” Trump told reporters.", quotes=[(0, 9)])
 >>> tokens.tags
-'QNVR.'
+'QNKR.'
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ class Tokens:
 class _Lexicon:
     closed: dict[str, str]  # lower-case word -> tag, for closed word classes
     verbs: frozenset[str]
+    listener_verbs: frozenset[str]
     framing: frozenset[str]
     roles: frozenset[str]
     not_names: frozenset[str]
@@ -109,7 +111,8 @@ def lexicon() -> _Lexicon:
     ordered = {k: tuple(sorted(v, key=lambda p: -len(p[0]))) for k, v in phrases.items()}
     return _Lexicon(
         closed=closed,
-        verbs=lexicons.words("reporting_verbs"),
+        verbs=lexicons.words("reporting_verbs") | lexicons.words("listener_verbs"),
+        listener_verbs=lexicons.words("listener_verbs"),
         framing=lexicons.words("framing_verbs"),
         roles=frozenset(roles),
         not_names=lexicons.words("not_names"),
@@ -307,7 +310,9 @@ def _word_tag(word: str, previous: str, lex: _Lexicon) -> str:
     # "notes", "reports", "post" are nouns after an article and verbs elsewhere.
     after_determiner = previous in ("D", "a", "G")
     if lower in lex.verbs and not after_determiner:
-        return "Y" if lower.endswith("ing") else "V"
+        if lower.endswith("ing"):
+            return "Y"
+        return "K" if lower in lex.listener_verbs else "V"
     if lower in lex.framing and not after_determiner:
         return "y" if lower.endswith("ing") else "v"
     if lower in lex.roles:
