@@ -425,6 +425,9 @@ def _canonical(text: str, attribution: Attribution, names: Names, speakers: dict
     if tags.endswith("N"):
         if tags.startswith("D") and "T" not in tags and "R" not in tags:
             return _plain(mention)  # an organisation: the Kremlin
+        if "C" in tags:  # "Jane Roe and John Doe wrote": each name in its canonical form
+            parts = regex.split(r"\s+(?:and|&)\s+", mention)
+            return " and ".join(_name_in(part, attribution.speaker_start, names) or part for part in parts)
         return _name_in(mention, attribution.speaker_start, names) or mention
     head = mention.split()[-1].strip(",")
     person = names.holder_of(head, attribution.speaker_start) if tags.endswith("R") else None

@@ -254,12 +254,18 @@ def _tag_words(words: list[str], quote_positions: set[int]) -> list[str]:
         letter = variants[i][bucket]
         if len(variants[i]) > 4:
             following = words[i + 1][:1] if i + 1 < len(words) else ""
-            if letter == "N" and bucket == 2 and following.islower():
-                letter = "w"  # "Kicking off the rally, he said": a verb, not a name
+            if letter == "N" and bucket == 2 and following.islower() and not _verb_like(words[i + 1], lex):
+                letter = "w"  # "Kicking off the rally, he said": a verb, not a name ("Husted said" is one)
             elif bucket == 3 and following.isupper():
                 letter = "N"  # "CBS This Morning": a capitalised word inside a name
         tags[i] = letter
     return tags
+
+
+def _verb_like(word: str, lex: _Lexicon) -> bool:
+    """A reporting, framing or auxiliary verb: what follows a name, not a verb."""
+    lower = word.lower()
+    return lower in lex.verbs or lower in lex.framing or lex.closed.get(lower) == "X"
 
 
 def _phrase_at(words: list[str], i: int, lex: _Lexicon) -> tuple[int, str] | None:
