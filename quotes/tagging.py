@@ -21,7 +21,7 @@ D     a determiner      a  a modifier before a role (former, top, acting)
 A     an adverb         O  a preposition      C  a conjunction
 U     *according* (as in "according to")     t  *that*
 H     *what*, *whom*, *which* (as in "what he calls")
-X     an auxiliary verb (has, was, would)
+X     an auxiliary verb (has, would)       B  a form of *be* (is, was, been)
 n     a number          w  any other word
 , : ; . - ( )          punctuation (``.`` also stands for ``!`` and ``?``)
 ~     any other punctuation mark
@@ -82,6 +82,7 @@ def lexicon() -> _Lexicon:
     closed: dict[str, str] = {}
     for name, tag_letter in (
         ("auxiliaries", "X"),
+        ("be_forms", "B"),
         ("prepositions", "O"),
         ("conjunctions", "C"),
         ("adverbs", "A"),
@@ -265,7 +266,7 @@ def _tag_words(words: list[str], quote_positions: set[int]) -> list[str]:
 def _verb_like(word: str, lex: _Lexicon) -> bool:
     """A reporting, framing or auxiliary verb: what follows a name, not a verb."""
     lower = word.lower()
-    return lower in lex.verbs or lower in lex.framing or lex.closed.get(lower) == "X"
+    return lower in lex.verbs or lower in lex.framing or lex.closed.get(lower) in ("X", "B")
 
 
 def _phrase_at(words: list[str], i: int, lex: _Lexicon) -> tuple[int, str] | None:
