@@ -22,6 +22,7 @@ statement"); :mod:`quotes.names` turns it into a canonical name.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
@@ -200,7 +201,7 @@ def attribute(text: str, spans: list[Span], min_confidence: float = 0.0) -> list
     """
     found: list[Attribution | None] = [None] * len(spans)
     units = _units(text, spans)
-    lowercase = lowercase_words(text)
+    lowercase = cache(lambda: lowercase_words(text))  # read from the text once, if ever needed
     confidence = rule_confidence()
     for unit in units:
         _tag_unit(text, spans, unit, lowercase)
@@ -213,7 +214,7 @@ def attribute(text: str, spans: list[Span], min_confidence: float = 0.0) -> list
     return found
 
 
-def _tag_unit(text: str, spans: list[Span], unit: _Unit, lowercase: frozenset[str]) -> None:
+def _tag_unit(text: str, spans: list[Span], unit: _Unit, lowercase: Callable[[], frozenset[str]]) -> None:
     quotes = [(spans[i].open_start, spans[i].close_end) for i in unit.spans]
     start, end = _window(text, unit, quotes[0][0], quotes[-1][1])
     unit.tokens = tag(text, start, end, quotes, lowercase)

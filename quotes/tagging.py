@@ -34,6 +34,7 @@ n     a number          w  any other word
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -124,12 +125,18 @@ def lexicon() -> _Lexicon:
     )
 
 
-def tag(text: str, start: int = 0, end: int | None = None, quotes=(), lowercase: frozenset[str] = frozenset()) -> Tokens:
+def tag(
+    text: str,
+    start: int = 0,
+    end: int | None = None,
+    quotes: Sequence[tuple[int, int]] = (),
+    lowercase: Callable[[], frozenset[str]] | None = None,
+) -> Tokens:
     """Tag ``text[start:end]``; each ``(open_start, close_end)`` in ``quotes`` becomes one Q.
 
-    ``lowercase`` holds the words the document writes in lower case: a
-    capitalised word opening a sentence ("More", "Given", "Together") is not a
-    name when the document also writes it in lower case.
+    ``lowercase`` gives the words the document writes in lower case (asked for
+    only when needed): a capitalised word opening a sentence ("More", "Given",
+    "Together") is not a name when the document also writes it in lower case.
 
     >>> tag("Leavitt noted, ").tags
     'NV,'
@@ -153,9 +160,9 @@ def tag(text: str, start: int = 0, end: int | None = None, quotes=(), lowercase:
         cursor = close_end
     _split(text, cursor, end, words, starts, ends)
     tags = _tag_words(words, quote_starts)
-    if lowercase:
+    if lowercase is not None:
         for i in [i for i, t in enumerate(tags) if t == "N" and (i == 0 or tags[i - 1] in ".Q:")]:
-            if words[i].lower() in lowercase and words[i + 1 : i + 2] and words[i + 1][:1].islower():
+            if words[i + 1 : i + 2] and words[i + 1][:1].islower() and words[i].lower() in lowercase():
                 tags[i] = "w"
     return Tokens("".join(tags), tuple(starts), tuple(ends))
 
