@@ -21,6 +21,7 @@ statement"); :mod:`quotes.names` turns it into a canonical name.
 
 from __future__ import annotations
 
+import bisect
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -39,6 +40,7 @@ SAME_PARAGRAPH_TURN = "same_paragraph_turn"
 MIN_CONFIDENCE = 0.75
 NEXT_PARAGRAPH_TURN = "next_paragraph_turn"
 _VERBS = ("V", "K", "v", "Y", "y")
+_CONTEXT_TOKENS = 120  # at most this many tokens either side of a quotation are read
 _CONTEXTS = ("right", "tail", "left", "previous", "intro")
 _BULLET = regex.compile(r"[ \t\u00a0]*(?:[•·▪◦‣⁃*\-–—]|\d{1,2}[.)])\s")
 
@@ -182,7 +184,8 @@ def _units(text: str, spans: list[Span]) -> list[_Unit]:
         if units and span.open_start < units[-1].end:
             unit = units[-1]
             unit.spans.append(index)
-            unit.end = max(unit.end, line_end(text, span.close_end))
+            if span.close_end > unit.end:  # a quotation over several paragraphs
+                unit.end = line_end(text, span.close_end)
         else:
             units.append(_Unit(span.line_start, line_end(text, span.close_end), [index]))
     return units
@@ -247,11 +250,16 @@ def _attribute_one(text: str, spans: list[Span], unit: _Unit, position: int) -> 
     tokens = unit.tokens
     tags = tokens.tags
     q = unit.quote_tokens[position]
-    sentence = max(s for s in unit.sentences if s <= q)
-    following = [s for s in unit.sentences if s > q]
+    here = bisect.bisect_right(unit.sentences, q)
+    sentence = unit.sentences[here - 1]
+    following = unit.sentences[here : here + 2]
     sentence_end = following[0] if following else len(tags)
     if sentence_end == q + 1 and _speaker_may_follow(spans[unit.spans[position]], following):
         sentence_end = following[1] if len(following) > 1 else len(tags)
+    # A sentence of thousands of words (a text with no full stops) is read near the
+    # quotation only: the patterns' work stays bounded per quotation.
+    sentence = max(sentence, q - _CONTEXT_TOKENS)
+    sentence_end = min(sentence_end, q + 1 + _CONTEXT_TOKENS)
     right_end = tags.find("Q", q + 1, sentence_end)
     right_end = sentence_end if right_end < 0 else right_end
     contexts = {
@@ -271,7 +279,7 @@ def _attribute_one(text: str, spans: list[Span], unit: _Unit, position: int) -> 
             found = _match_previous(text, spans, unit, sentence, candidate)
             if found:
                 return found
-        elif candidate.context == "intro" and _BULLET.match(text, line_start(text, span.open_start)):
+        elif candidate.context == "intro" and _BULLET.match(text, span.line_start):
             found = _match_intro(text, spans, span, candidate)
             if found:
                 return found
@@ -334,7 +342,7 @@ def _match_previous(text: str, spans: list[Span], unit: _Unit, sentence: int, ca
     """The sentence before a quotation that opens its own: "X said in a statement:"."""
     tokens = unit.tokens
     if sentence > 0:
-        earlier = max(s for s in unit.sentences if s < sentence)
+        earlier = max(unit.sentences[bisect.bisect_left(unit.sentences, sentence) - 1], sentence - _CONTEXT_TOKENS)
         found = candidate.match(tokens.tags[earlier:sentence])
         return _attribution(candidate.name, found, tokens, earlier) if found else None
     previous = _previous_paragraph(text, unit.start)
@@ -366,7 +374,7 @@ def _previous_paragraph(text: str, at: int) -> tuple[int, int] | None:
 
 def _match_intro(text: str, spans: list[Span], span: Span, candidate: Rule) -> Attribution | None:
     """A list item's quotation takes the speaker of the sentence introducing the list."""
-    at = line_start(text, span.open_start)
+    at = span.line_start
     for _ in range(30):  # a list longer than this has lost its introduction
         previous = _previous_paragraph(text, at)
         if previous is None:
@@ -416,27 +424,36 @@ def _ends_sentence(between: str, before: Span) -> bool:
 def _continue_turns(text: str, spans: list[Span], units: list[_Unit], number: int, found: list) -> None:
     unit = units[number]
     indices = unit.spans
+    # The next attributed quotation after each position, found in one backward pass.
+    next_found: list[Attribution | None] = [None] * len(indices)
+    upcoming = None
+    for position in range(len(indices) - 1, -1, -1):
+        next_found[position] = upcoming
+        upcoming = found[indices[position]] or upcoming
+    last = last_direct = None  # the last attributed quotation so far, and the last direct one
     for position, index in enumerate(indices):
-        if found[index] is not None:
-            continue
-        earlier = [i for i in indices[:position] if found[i] is not None]
-        later = [found[i] for i in indices[position + 1 :] if found[i] is not None]
-        if earlier:
+        if found[index] is None:
             # A direct quotation continues the last direct one, not a fragment quoted in passing.
-            direct = [i for i in earlier if spans[i].kind == "direct"]
-            source = direct[-1] if direct and spans[index].kind == "direct" else earlier[-1]
-            found[index] = replace(found[source], rule=SAME_PARAGRAPH_TURN)
-        elif later and _opens_sentence(unit, position):
-            found[index] = replace(later[0], rule=SAME_PARAGRAPH_TURN)
-        elif position == 0 and number > 0 and _only_quotations(unit):
-            before = units[number - 1]
-            last = found[before.spans[-1]]
-            if last is not None and _adjacent(text, before, unit):
-                found[index] = replace(last, rule=NEXT_PARAGRAPH_TURN)
+            source = last_direct if last_direct is not None and spans[index].kind == "direct" else last
+            if source is not None:
+                found[index] = replace(found[source], rule=SAME_PARAGRAPH_TURN)
+            elif next_found[position] is not None and _opens_sentence(unit, position):
+                found[index] = replace(next_found[position], rule=SAME_PARAGRAPH_TURN)
+            elif position == 0 and number > 0 and _only_quotations(unit):
+                before = units[number - 1]
+                previous = found[before.spans[-1]]
+                if previous is not None and _adjacent(text, before, unit):
+                    found[index] = replace(previous, rule=NEXT_PARAGRAPH_TURN)
+        if found[index] is not None:
+            last = index
+            if spans[index].kind == "direct":
+                last_direct = index
 
 
 def _opens_sentence(unit: _Unit, position: int) -> bool:
-    return unit.quote_tokens[position] in unit.sentences
+    q = unit.quote_tokens[position]
+    at = bisect.bisect_left(unit.sentences, q)
+    return at < len(unit.sentences) and unit.sentences[at] == q
 
 
 def _only_quotations(unit: _Unit) -> bool:

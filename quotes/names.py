@@ -32,7 +32,6 @@ import regex
 
 from quotes import lexicons
 from quotes.attribution import Attribution
-from quotes.spans import line_end, line_start
 from quotes.tagging import sentence_boundary
 
 MALE, FEMALE = "male", "female"
@@ -42,6 +41,11 @@ _PERSONAL_PRONOUNS = {"he": MALE, "him": MALE, "she": FEMALE, "her": FEMALE}
 
 _POSSESSIVE = ("’s", "'s")
 _ANTECEDENT_WINDOW = 1000  # characters before a pronoun where its antecedent is looked for
+_LOOK_BACK = 20_000  # how far back a role's holder or a document's owner is looked for
+_NEIGHBOURHOOD = 200_000  # in a longer text, names are looked up in blocks of this size around a mention
+_MARGIN = 10_000  # and this far into the blocks beside it
+_CHUNK = 1_000  # names near pronouns are found in chunks of about this many characters
+_CUT = re.compile(r"[.!?;:\n]\s+")  # a good place to cut a text into chunks
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +69,25 @@ def _name_run() -> re.Pattern:
     word = rf"{_UPPER}(?:[\w'’\-]*\w)?\.?"
     particle = r"(?:de|da|di|del|della|der|den|van|von|bin|ibn|al|el|la|le|du|dos)(?=[ \u00a0]+" + _UPPER + ")"
     return re.compile(rf"(?<![\w])(?!\d){word}(?:[ \u00a0]+(?:{word}|{particle}))*")
+
+
+@dataclass(frozen=True)
+class _Surname:
+    """Where a surname is written, the full names ending with it, and their titles."""
+
+    mentions: list[Occurrence]
+    full_names: list[tuple[str, ...]]
+    titles: dict[tuple[str, ...], set[str]]
+
+    @classmethod
+    def of(cls, mentions: list[Occurrence]) -> _Surname:
+        full_names: list[tuple[str, ...]] = []
+        titles: dict[tuple[str, ...], set[str]] = {}
+        for mention in mentions:
+            if len(mention.tokens) >= 2 and mention.tokens not in titles:
+                full_names.append(mention.tokens)
+            titles.setdefault(mention.tokens, set()).update(mention.titles)
+        return cls(mentions, full_names, titles)
 
 
 @cache
@@ -93,25 +116,37 @@ class Names:
         self.quoted = sorted(quoted)  # (start, end) of quoted material, where names are not antecedents
         self._sentence_ends: list[int] | None = None
         self._people: dict[tuple, tuple[str, ...]] = {}
-        self._lines: dict[int, list[Occurrence]] = {}  # line start -> the names on that line
-        self._mentions: dict[str, list[Occurrence]] = {}  # surname -> where it is written
+        self._mentions: dict[tuple[str, int], _Surname] = {}  # (surname, block) -> where it is written
+        self.focus = 0  # the offset of the mention being resolved
+        self._chunks: dict[int, list[Occurrence]] = {}  # chunk number -> the names in it
 
     def occurrences_between(self, start: int, end: int) -> list[Occurrence]:
-        """The names on the lines that hold ``text[start:end]``, in order.
+        """The names in ``text[start:end]``, in order.
 
-        Lines are scanned on first use and remembered: a document is only ever
-        scanned where a pronoun or a role needs it.
+        The text is scanned in chunks of about _CHUNK characters, each on first
+        use and remembered: only the stretches that pronouns and roles need are
+        ever scanned, and nearby pronouns share the work.
         """
+        start, end = max(0, start), min(end, len(self.text))
         found: list[Occurrence] = []
-        at = line_start(self.text, max(0, start))
-        while at <= end and at < len(self.text):
-            stop = line_end(self.text, at)
-            line = self._lines.get(at)
-            if line is None:
-                line = self._lines[at] = _occurrences(self.text, at, stop)
-            found.extend(line)
-            at = stop + 1
+        for chunk in range(start // _CHUNK, end // _CHUNK + 1):
+            names = self._chunks.get(chunk)
+            if names is None:
+                names = self._chunks[chunk] = _occurrences(self.text, self._cut(chunk), self._cut(chunk + 1))
+            found.extend(o for o in names if start <= o.start < end)
         return found
+
+    def _cut(self, chunk: int) -> int:
+        """Where a chunk begins: the first space after a sentence end (or any space) past
+        chunk × _CHUNK, so that a name is never cut in two."""
+        at = chunk * _CHUNK
+        if at <= 0 or at >= len(self.text):
+            return max(0, min(at, len(self.text)))
+        found = _CUT.search(self.text, at, at + _CHUNK // 2)
+        if found:
+            return found.end()
+        space = self.text.find(" ", at)
+        return len(self.text) if space < 0 else space
 
     def mentions_of(self, surname: str) -> list[Occurrence]:
         """Every place ``surname`` is written as a word, with the name and titles before it.
@@ -119,22 +154,28 @@ class Names:
         >>> [m.tokens for m in Names("Sen. Bernie Sanders spoke; Sanders left.").mentions_of("Sanders")]
         [('Bernie', 'Sanders'), ('Sanders',)]
         """
-        found = self._mentions.get(surname)
-        if found is None:
-            found = self._mentions[surname] = _mentions(self.text, surname)
-        return found
+        return self._surname(surname).mentions
 
     def full_names(self, surname: str) -> list[tuple[str, ...]]:
         """The names of two words or more that end with ``surname``, in order of first use."""
-        names: list[tuple[str, ...]] = []
-        for mention in self.mentions_of(surname):
-            if len(mention.tokens) >= 2 and mention.tokens not in names:
-                names.append(mention.tokens)
-        return names
+        return self._surname(surname).full_names
 
     def titles_of(self, person: tuple[str, ...]) -> set[str]:
         """The titles the document gives a name anywhere ("Sen.", "Mrs.")."""
-        return {t for m in self.mentions_of(person[-1]) if m.tokens == person for t in m.titles} if person else set()
+        return self._surname(person[-1]).titles.get(person, set()) if person else set()
+
+    def _surname(self, surname: str) -> _Surname:
+        # In a very long text, a name is looked up in the neighbourhood of the mention
+        # being resolved (``focus``): the work per mention stays bounded.
+        # The text is cut into blocks with a small overlap, so that a long text costs
+        # about once its length per surname, and a news article is a single block.
+        block = self.focus // _NEIGHBOURHOOD
+        found = self._mentions.get((surname, block))
+        if found is None:
+            start = max(0, block * _NEIGHBOURHOOD - _MARGIN)
+            end = min(len(self.text), (block + 1) * _NEIGHBOURHOOD + _MARGIN)
+            found = self._mentions[(surname, block)] = _Surname.of(_mentions(self.text, surname, start, end))
+        return found
 
     # -- names ----------------------------------------------------------------
 
@@ -191,11 +232,7 @@ class Names:
         wanted = _PERSONAL_PRONOUNS.get(pronoun.lower())
         if wanted is None:
             return None
-        window = [
-            o
-            for o in self.occurrences_between(at - _ANTECEDENT_WINDOW, at)
-            if at - _ANTECEDENT_WINDOW <= o.start < at and not self._is_quoted(o.start)
-        ]
+        window = [o for o in self.occurrences_between(at - _ANTECEDENT_WINDOW, at) if not self._is_quoted(o.start)]
         # Nearest sentence first; in it, the first person named (the subject, mostly).
         # A name that is surely a person's one sentence further back beats a doubtful
         # one nearer (an organisation's name looks like a person's).
@@ -261,7 +298,7 @@ class Names:
         titles = _role_titles().get(role.lower())
         if not titles:
             return None
-        for occurrence in reversed(self.occurrences_between(0, at)):
+        for occurrence in reversed(self.occurrences_between(at - _LOOK_BACK, at)):
             if occurrence.start < at and set(occurrence.titles) & titles:
                 return " ".join(self._full_name(occurrence.tokens, occurrence.start, occurrence.titles))
         return None
@@ -272,7 +309,7 @@ class Names:
         >>> Names("According to the Kremlin’s statement, talks went on.").owner_of("statement", 60)
         'Kremlin'
         """
-        owners = [m.group(1) for m in _owner_pattern(document).finditer(self.text, 0, at)]
+        owners = [m.group(1) for m in _owner_pattern(document).finditer(self.text, max(0, at - _LOOK_BACK), at)]
         return owners[-1] if owners else None
 
 
@@ -284,10 +321,11 @@ def _owner_pattern(document: str) -> regex.Pattern:
     )
 
 
-def _mentions(text: str, surname: str) -> list[Occurrence]:
-    """Each place ``surname`` stands as a word, with the capitalised words just before it."""
+def _mentions(text: str, surname: str, start: int = 0, stop: int | None = None) -> list[Occurrence]:
+    """Each place ``surname`` stands as a word in ``text[start:stop]``, with the capitalised words just before it."""
     found = []
-    at = text.find(surname)
+    stop = len(text) if stop is None else stop
+    at = text.find(surname, start, stop)
     while at >= 0:
         end = at + len(surname)
         if (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
@@ -300,7 +338,7 @@ def _mentions(text: str, surname: str) -> list[Occurrence]:
                     words = words[index + 1 :]
                     break
             found.extend(_occurrence(words + [surname], start, end))
-        at = text.find(surname, end)
+        at = text.find(surname, end, stop)
     return found
 
 
@@ -400,6 +438,7 @@ def canonical_speakers(text: str, attributions: list[Attribution | None], quoted
         else:
             key = (attribution.speaker_start, attribution.speaker_end)
             if key not in resolved:
+                names.focus = attribution.speaker_start
                 resolved[key] = _canonical(text, attribution, names, speakers)
             speaker = resolved[key]
         if speaker:

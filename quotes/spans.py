@@ -80,6 +80,7 @@ _APOSTROPHE_SHAPED = frozenset({"'", "’", "‘"})
 _DECADE = re.compile(r"\d\d(?:s\b|\b)")
 _WORD = re.compile(r"[^\W\d_]+")
 _SENTENCE_END = frozenset(".!?")
+_DEEPEST = 8  # quotations open at once at most, and how far out a closing mark may reach
 
 
 @cache
@@ -127,6 +128,7 @@ class _Pairing:
         self.found: list[Span] = []
         self.skip_at = -1  # position of a mark already consumed (a reopening mark, an elision's end)
         self.checked = 0  # line breaks before this offset have been dealt with
+        self.line_at = self.line_from = 0  # the line start last asked for, and where it was asked
         # Paragraphs before an offset, counted forward from the last place asked about.
         self.counted_at = 0
         self.paragraphs = 0 if text[: line_end(text, 0)].strip() else -1
@@ -234,7 +236,8 @@ class _Pairing:
             self._close(len(self.stack) - 1, at, after, mark)
             return
         if mark in self.closers and can_open:
-            self.stack.append(_Open(mark, at, after, line_start(self.text, at)))
+            if len(self.stack) < _DEEPEST:  # deeper still is a run of stray marks, not a quotation
+                self.stack.append(_Open(mark, at, after, self._line_start(at)))
             return
         if mark not in _APOSTROPHE_SHAPED and can_close:
             # A closing mark for a quotation further out: the inner ones were never closed.
@@ -284,6 +287,16 @@ class _Pairing:
     def _emit(self, frame: _Open, at: int, after: int, mark: str) -> None:
         if self.text[frame.start : at].strip():
             self.found.append(self._span(frame, at, after, mark))
+
+    def _line_start(self, at: int) -> int:
+        """line_start(), searching back only to the offset asked about before."""
+        if at < self.line_from:
+            self.line_from, self.line_at = 0, 0
+        found = _BREAK_BEFORE.search(self.text, self.line_from, at)
+        if found:
+            self.line_at = found.end()
+        self.line_from = at
+        return self.line_at
 
     def _paragraph_of(self, at: int) -> int:
         """The index of the paragraph (non-blank line) holding offset ``at``."""
@@ -363,7 +376,7 @@ def quote_kind(
     first = content[0]
     if first.isalpha() and not first.isupper():
         return PARTIAL
-    lead = text[line_start:open_start].rstrip()
+    lead = text[max(line_start, open_start - 200) : open_start].rstrip()
     if not lead or lead[-1] in ".!?:;…—–-(" or lead[-1] in "”\"’'»«":
         return DIRECT
     words = len(content.split())
