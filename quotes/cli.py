@@ -10,6 +10,7 @@ import json
 import sys
 
 import click
+import pyarrow as pa
 
 import quotes
 from quotes.batches import ExtractionError, batched, json_lines
@@ -36,6 +37,10 @@ def _corpus_options(command):
 @click.version_option(quotes.__version__, prog_name="quotes")
 def main() -> None:
     """Find quotations and their speakers in text, and publish them as a versioned dataset."""
+    # Arrow's default allocator (mimalloc) keeps the memory a build frees after
+    # every sorted run and row group, which raised the peak of a build by a third;
+    # the system's allocator gives it back.
+    pa.set_memory_pool(pa.system_memory_pool())
 
 
 @main.command("extract")

@@ -25,28 +25,30 @@ class BuildProgress:
     def __init__(self, enabled: bool = True) -> None:
         self.documents = 0
         self.quotes = 0
+        # No bar at all when disabled: even a disabled tqdm starts a monitor thread.
         self.bar = tqdm(
             desc="extracting",
             unit="B",
             unit_scale=True,
             unit_divisor=1000,
             file=sys.stderr,
-            disable=not enabled,
             mininterval=0.5,
             dynamic_ncols=True,
-        )
+        ) if enabled else None
 
     def add(self, documents: int, n_bytes: int, quotes: int) -> None:
         """Count one batch of documents done."""
         self.documents += documents
         self.quotes += quotes
-        self.bar.set_postfix_str(f"{self.documents:,} documents, {self.quotes:,} quotes", refresh=False)
-        self.bar.update(n_bytes)
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"{self.documents:,} documents, {self.quotes:,} quotes", refresh=False)
+            self.bar.update(n_bytes)
 
     def note(self, message: str) -> None:
-        """A line of its own above the bar (not shown when the bar is disabled)."""
-        if not self.bar.disable:
+        """A line of its own above the bar (nothing when the bar is off)."""
+        if self.bar is not None:
             self.bar.write(message, file=sys.stderr)
 
     def close(self) -> None:
-        self.bar.close()
+        if self.bar is not None:
+            self.bar.close()

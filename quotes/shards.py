@@ -40,10 +40,10 @@ class Limits(NamedTuple):
     """The sizes that bound a build's memory and shape its files (bytes are of Arrow data)."""
 
     row_group_rows: int = 50_000
-    row_group_bytes: int = 32 << 20  # keeps a row group small enough to read on its own
+    row_group_bytes: int = 16 << 20  # keeps a row group small enough to read on its own
     shard_bytes: int = 512 << 20  # about the shard size the Hub's own uploads use
-    run_bytes: int = 64 << 20  # sorting: rows gathered in memory before a sorted run is written out
-    fan_in: int = 32  # sorting: runs merged at once
+    run_bytes: int = 32 << 20  # sorting: rows gathered in memory before a sorted run is written out
+    fan_in: int = 64  # sorting: runs merged at once (each holds a batch of 256 KB in memory)
     batch_bytes: int = 1 << 20  # text per unit of work of the extractor (a task of a process pool)
 
 
