@@ -47,3 +47,20 @@ def test_the_test_run_leaves_the_benchmarks_alone():
     assert options["testpaths"] == ["quotes", "tests"]
     assert not list((ROOT / "benchmarks").glob("test_*.py")), "benchmarks are named bench_*.py"
     assert "python_files = bench_*.py" in (ROOT / "benchmarks" / "pytest.ini").read_text()
+
+
+def test_profile_build_splits_samples_at_extract(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("profile_build", ROOT / "scripts" / "profile_build.py")
+    profile = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(profile)
+    raw = tmp_path / "samples.txt"  # py-spy's raw format: a stack, a space, a count
+    raw.write_text(
+        "<module> (quotes/__main__.py:6);build (quotes/release.py:175);extract (quotes/records.py:140);find_spans (quotes/spans.py:80) 30\n"
+        "<module> (quotes/__main__.py:6);read_jsonl (quotes/sources.py:196);loads (json/__init__.py:346) 9\n"
+        "<module> (<frozen importlib>:1) 1\n"
+    )
+    total, inside, outside = profile.split(raw)
+    assert (total, inside) == (40, 30)
+    assert outside.most_common(1) == [("read_jsonl (quotes/sources.py:196)", 9)]
