@@ -10,7 +10,8 @@ a ``multiprocessing`` pool maps the items with ``imap``; at most ``window``
 items are in flight, so memory stays bounded however far the consumer falls
 behind the workers. Workers start from a fork server that has imported
 ``quotes`` once, so they neither import it again nor inherit the parent's
-threads and open files.
+threads and open files. As with any ``multiprocessing`` pool, a script that
+asks for more than one job runs its work under ``if __name__ == "__main__":``.
 
 >>> list(imap_ordered(abs, [-3, 1, -2], jobs=2))
 [3, 1, 2]

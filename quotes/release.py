@@ -149,8 +149,9 @@ def build(
     Returns where the release is and whether anything was written: a build
     whose rows equal the newest release's writes nothing unless ``version`` asks.
     ``fields`` names the id and text fields of JSON Lines, Parquet and saved
-    datasets; ``jobs`` processes extract; ``progress`` draws a bar on stderr;
-    ``limits`` bound the memory the build takes and the size of its files.
+    datasets; ``jobs`` processes extract (see ``quotes.parallel``); ``progress``
+    draws a bar on stderr; ``limits`` bound the memory the build takes and the
+    size of its files.
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

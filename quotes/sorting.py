@@ -115,7 +115,7 @@ class SortedRows:
             # run once, not twice.
             table = pa.Table.from_batches(gathered.pop(name)).combine_chunks()
             run[name] = self._run_path(name)
-            write_run(run[name], _taken(table, pc.sort_indices(table, sort_keys=SORT_KEYS[name])))
+            _write_run(run[name], _taken(table, pc.sort_indices(table, sort_keys=SORT_KEYS[name])))
         self.runs.append(run)
 
     def _run_path(self, name: str) -> Path:
@@ -164,7 +164,7 @@ class SortedRows:
             merged = []
             for start in range(0, len(runs), fan_in):
                 path = self._run_path(name)
-                write_run(path, merge(runs[start : start + fan_in], SORT_KEYS[name]))
+                _write_run(path, merge(runs[start : start + fan_in], SORT_KEYS[name]))
                 merged.append(_read_run(path))
             runs = merged
         return runs
@@ -181,7 +181,7 @@ def _rows_per_batch(rows: int, size: int) -> int:
     return max(1, int(rows * RUN_BATCH_BYTES / max(1, size)))
 
 
-def write_run(path: Path, tables: Iterable[pa.Table]) -> None:
+def _write_run(path: Path, tables: Iterable[pa.Table]) -> None:
     """Sorted rows into an Arrow stream file, in batches of about ``RUN_BATCH_BYTES``."""
     writer = None
     for table in tables:
