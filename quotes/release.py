@@ -223,21 +223,11 @@ def _write_tables(sources, staging: Path, version: str, fields, jobs, progress, 
         }
 
     counts = {"documents": 0, "quotes": 0, "attributed": 0, "direct": 0, "partial": 0, "bytes": 0}
-    sorted_rows = SortedRows(open_writers, staging / ".sorting", limits)
-    bar = BuildProgress(progress)
     batches = batched(read_documents(sources, fields), limits.batch_bytes)
     try:
-        with contextlib.closing(imap_ordered(extract_rows, batches, jobs)) as results:
-            for rows in results:
-                sorted_rows.add(rows)
-                read_before = counts["bytes"]
-                _count(counts, rows)
-                bar.add(rows.documents.num_rows, counts["bytes"] - read_before, rows.quotes.num_rows)
-        writers = sorted_rows.close(on_merge=lambda runs: bar.note(f"sorting: merging {runs} runs by doc_id"))
+        writers = _extract_into(SortedRows(open_writers, staging / ".sorting", limits), batches, jobs, progress, counts)
     except DuplicateId as duplicate:
         raise SourceError(_duplicate_message(sources, fields, duplicate.doc_id)) from None
-    finally:
-        bar.close()
     counts["arrow_bytes"] = {name: writers[name].arrow_bytes for name in CONFIGS}
     content = hashlib.sha256()
     for name in CONFIGS:
@@ -246,15 +236,30 @@ def _write_tables(sources, staging: Path, version: str, fields, jobs, progress, 
     return counts, content.hexdigest(), writers["documents"].fingerprints["sources"].hexdigest(), shards
 
 
-def _count(counts: dict, rows: Rows) -> None:
-    """Add one batch's documents, bytes, quotations, attributed ones and kinds to ``counts``."""
+def _extract_into(sorted_rows: SortedRows, batches, jobs: int, progress: bool, counts: dict) -> dict[str, ShardWriter]:
+    """Extract the batches in ``jobs`` processes into ``sorted_rows``, counting; returns the closed writers."""
+    bar = BuildProgress(progress)
+    try:
+        with contextlib.closing(imap_ordered(extract_rows, batches, jobs)) as results:
+            for rows in results:
+                sorted_rows.add(rows)
+                bar.add(rows.documents.num_rows, _count(counts, rows), rows.quotes.num_rows)
+        return sorted_rows.close(on_merge=lambda runs: bar.note(f"sorting: merging {runs} runs by doc_id"))
+    finally:
+        bar.close()
+
+
+def _count(counts: dict, rows: Rows) -> int:
+    """Add one batch's documents, bytes, quotations, attributed ones and kinds to ``counts``; returns its bytes."""
     quotes = rows.quotes
+    n_bytes = pc.sum(rows.documents.column("n_bytes")).as_py() or 0
     counts["documents"] += rows.documents.num_rows
-    counts["bytes"] += pc.sum(rows.documents.column("n_bytes")).as_py() or 0
+    counts["bytes"] += n_bytes
     counts["quotes"] += quotes.num_rows
     counts["attributed"] += quotes.num_rows - quotes.column("speaker").null_count
     for kind in pc.value_counts(quotes.column("kind")).to_pylist():
         counts[kind["values"]] = counts.get(kind["values"], 0) + kind["counts"]
+    return n_bytes
 
 
 def _duplicate_message(sources, fields: Fields, doc_id: str) -> str:
