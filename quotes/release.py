@@ -9,6 +9,12 @@ A release is a Hugging Face dataset repository without a loading script::
       croissant.json                              the same files and fields in ML Commons Croissant
       release.json                                version, fingerprints, counts, stats, sha256 of every file
 
+A build streams: documents are read, extracted (in ``jobs`` processes) and
+written a batch at a time into size-bounded shards (``quotes.shards``), sorted
+with bounded memory when they do not come in doc_id order (``quotes.sorting``),
+so neither the corpus nor its quotes are ever held in memory whole. The files
+are the same byte for byte whatever the input order and the number of jobs.
+
 Versions: the first release is 1.0.0; a build whose rows equal the newest
 release's writes nothing; changed rows make the next minor version. A release
 that exists is never modified: everything is written into a temporary
@@ -25,6 +31,7 @@ False
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -35,17 +42,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
+import pyarrow.compute as pc
 
 from quotes import __version__, lexicons
-from quotes.records import DOCUMENT_SCHEMA, QUOTE_SCHEMA, Quote, extract
-from quotes.sources import Document, read_documents
+from quotes.batches import Rows, batched, extract_rows
+from quotes.parallel import imap_ordered
+from quotes.progress import BuildProgress
+from quotes.records import DOCUMENT_SCHEMA, QUOTE_SCHEMA
+from quotes.shards import Limits, ShardWriter
+from quotes.sorting import DuplicateId, SortedRows
+from quotes.sources import Fields, SourceError, read_documents
 from quotes.stats import ReleaseStats
 
 RELEASE_FILE = "release.json"
 CONFIGS = {"quotes": QUOTE_SCHEMA, "documents": DOCUMENT_SCHEMA}
 DEFAULT_CONFIG = "quotes"
-ROW_GROUP_ROWS = 50_000  # fixed, so the same rows always give the same bytes
+# The fingerprints each config's writer keeps: of all its columns (the content),
+# and of the documents' ids and checksums (the sources).
+FINGERPRINTS = {"quotes": {"content": None}, "documents": {"content": None, "sources": ["doc_id", "sha256"]}}
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)$")
 
 
@@ -122,68 +136,28 @@ def schema_with_metadata(config: str, version: str) -> pa.Schema:
     )
 
 
-class _ParquetTable:
-    """Rows of one config, buffered and written in fixed-size row groups."""
-
-    def __init__(self, path: Path, schema: pa.Schema) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self.schema = schema
-        self.columns: dict[str, list] = {name: [] for name in schema.names}
-        self.buffered = 0
-        self.rows = 0
-        self.arrow_bytes = 0  # the in-memory size the Hub reports as num_bytes
-        self.writer = pq.ParquetWriter(path, schema, compression="zstd", write_statistics=True)
-
-    def add(self, row: dict) -> None:
-        for name, column in self.columns.items():
-            column.append(row[name])
-        self.buffered += 1
-        if self.buffered >= ROW_GROUP_ROWS:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.buffered:
-            batch = pa.record_batch([pa.array(self.columns[n], self.schema.field(n).type) for n in self.schema.names], schema=self.schema)
-            self.writer.write_table(pa.Table.from_batches([batch]), row_group_size=ROW_GROUP_ROWS)
-            self.arrow_bytes += batch.nbytes
-            self.rows += self.buffered
-            self.columns = {name: [] for name in self.schema.names}
-            self.buffered = 0
-
-    def close(self) -> None:
-        self.flush()
-        self.writer.close()
-
-
-class _Fingerprint:
-    """sha256 over the rows of a build: equal rows, equal fingerprint, whatever the writer."""
-
-    def __init__(self) -> None:
-        self.digest = hashlib.sha256()
-
-    def add(self, *values) -> None:
-        self.digest.update(json.dumps(values, ensure_ascii=False).encode())
-        self.digest.update(b"\n")
-
-    def hexdigest(self) -> str:
-        return self.digest.hexdigest()
-
-
 def build(
     sources: list[str | os.PathLike],
     out: str | os.PathLike = "releases",
     version: str | None = None,
+    *,
     gold: str | os.PathLike | None = None,
     gold_part: str = "heldout",
+    fields: Fields = Fields(),
+    jobs: int = 1,
+    progress: bool = False,
+    limits: Limits = Limits(),
 ) -> BuildResult:
     """Extract every document of ``sources`` and write a release into ``out``.
 
     Returns where the release is and whether anything was written: a build
     whose rows equal the newest release's writes nothing unless ``version`` asks.
-    With ``gold`` (annotated JSON Lines, see :mod:`quotes.evaluate`), the
-    extractor is measured on its ``gold_part`` and the figures go into
-    release.json and the card.
+    ``fields`` names the id and text fields of JSON Lines, Parquet and saved
+    datasets; ``jobs`` processes extract (see ``quotes.parallel``); ``progress``
+    draws a bar on stderr; ``limits`` bound the memory the build takes and the
+    size of its files. With ``gold`` (annotated JSON Lines, see
+    :mod:`quotes.evaluate`), the extractor is measured on its ``gold_part`` and
+    the figures go into release.json and the card.
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -211,7 +185,9 @@ def build(
     staging = Path(tempfile.mkdtemp(prefix=".building-", dir=out))
     try:
         stats = ReleaseStats()
-        counts, content, sources_fingerprint = _write_tables(sources, staging, version, stats)
+        counts, content, sources_fingerprint, shards = _write_tables(
+            sources, staging, version, fields, jobs, progress, limits, stats
+        )
         newest = releases[max(releases)] if releases else None
         if unchanged_is_noop and newest is not None:
             previous = json.loads((newest / RELEASE_FILE).read_text(encoding="utf-8"))
@@ -227,7 +203,7 @@ def build(
             "sources_fingerprint": sources_fingerprint,
             "content_sha256": content,
             "counts": counts,
-            "configs": {name: [data_file(name)] for name in CONFIGS},
+            "configs": shards,
             "previous_versions": [format_version(v) for v in releases],
             "stats": stats.to_dict(),
         }
@@ -255,48 +231,72 @@ def build(
         raise
 
 
-def _write_tables(sources, staging: Path, version: str, stats: ReleaseStats) -> tuple[dict, str, str]:
-    """Stream documents in, quote and document rows out; return counts and fingerprints.
+def _write_tables(
+    sources, staging: Path, version: str, fields, jobs, progress, limits, stats: ReleaseStats
+) -> tuple[dict, str, str, dict]:
+    """Stream documents in, quote and document rows out; return counts, fingerprints and shards.
 
     ``stats`` counts the rows as they pass, for the card (see :mod:`quotes.stats`).
     """
-    quote_rows = _ParquetTable(staging / data_file("quotes"), schema_with_metadata("quotes", version))
-    document_rows = _ParquetTable(staging / data_file("documents"), schema_with_metadata("documents", version))
-    content = _Fingerprint()
-    sources_digest = _Fingerprint()
+    schemas = {name: schema_with_metadata(name, version) for name in CONFIGS}
+
+    def open_writers() -> dict[str, ShardWriter]:
+        return {
+            name: ShardWriter(staging / "data" / name, schemas[name], limits, FINGERPRINTS[name]) for name in CONFIGS
+        }
+
     counts = {"documents": 0, "quotes": 0, "attributed": 0, "direct": 0, "partial": 0, "bytes": 0}
-    for document in read_documents(sources):
-        found = extract(document.text, document.doc_id, document.byte_base)
-        for quote in found:
-            row = quote.to_dict()
-            quote_rows.add(row)
-            stats.add_quote(row)
-            content.add(*row.values())
-            counts["attributed"] += quote.speaker is not None
-            counts[quote.kind] += 1
-        document_row = _document_row(document, found)
-        document_rows.add(document_row)
-        stats.add_document(document_row)
-        content.add(document.doc_id, document.sha256, len(document.text), len(found))
-        sources_digest.add(document.doc_id, document.sha256)
-        counts["documents"] += 1
-        counts["quotes"] += len(found)
-        counts["bytes"] += document.n_bytes
-    quote_rows.close()
-    document_rows.close()
-    counts["arrow_bytes"] = {"quotes": quote_rows.arrow_bytes, "documents": document_rows.arrow_bytes}
-    return counts, content.hexdigest(), sources_digest.hexdigest()
+    batches = batched(read_documents(sources, fields), limits.batch_bytes)
+    try:
+        writers = _extract_into(
+            SortedRows(open_writers, staging / ".sorting", limits), batches, jobs, progress, counts, stats
+        )
+    except DuplicateId as duplicate:
+        raise SourceError(_duplicate_message(sources, fields, duplicate.doc_id)) from None
+    counts["arrow_bytes"] = {name: writers[name].arrow_bytes for name in CONFIGS}
+    content = hashlib.sha256()
+    for name in CONFIGS:
+        content.update(writers[name].fingerprints["content"].hexdigest().encode())
+    shards = {name: [path.relative_to(staging).as_posix() for path in writers[name].shards] for name in CONFIGS}
+    return counts, content.hexdigest(), writers["documents"].fingerprints["sources"].hexdigest(), shards
 
 
-def _document_row(document: Document, found: list[Quote]) -> dict:
-    return {
-        "doc_id": document.doc_id,
-        "text": document.text,
-        "sha256": document.sha256,
-        "n_bytes": document.n_bytes,
-        "n_chars": len(document.text),
-        "n_quotes": len(found),
-    }
+def _extract_into(
+    sorted_rows: SortedRows, batches, jobs: int, progress: bool, counts: dict, stats: ReleaseStats
+) -> dict[str, ShardWriter]:
+    """Extract the batches in ``jobs`` processes into ``sorted_rows``, counting; returns the closed writers."""
+    bar = BuildProgress(progress)
+    try:
+        with contextlib.closing(imap_ordered(extract_rows, batches, jobs)) as results:
+            for rows in results:
+                sorted_rows.add(rows)
+                stats.add_rows(rows.quotes, rows.documents)
+                bar.add(rows.documents.num_rows, _count(counts, rows), rows.quotes.num_rows)
+        return sorted_rows.close(on_merge=lambda runs: bar.note(f"sorting: merging {runs} runs by doc_id"))
+    finally:
+        bar.close()
+
+
+def _count(counts: dict, rows: Rows) -> int:
+    """Add one batch's documents, bytes, quotations, attributed ones and kinds to ``counts``; returns its bytes."""
+    quotes = rows.quotes
+    n_bytes = pc.sum(rows.documents.column("n_bytes")).as_py() or 0
+    counts["documents"] += rows.documents.num_rows
+    counts["bytes"] += n_bytes
+    counts["quotes"] += quotes.num_rows
+    counts["attributed"] += quotes.num_rows - quotes.column("speaker").null_count
+    for kind in pc.value_counts(quotes.column("kind")).to_pylist():
+        counts[kind["values"]] = counts.get(kind["values"], 0) + kind["counts"]
+    return n_bytes
+
+
+def _duplicate_message(sources, fields: Fields, doc_id: str) -> str:
+    """Where the documents that share ``doc_id`` were read, found by reading the sources again."""
+    places = [document.where for document in read_documents(sources, fields) if document.doc_id == doc_id][:3]
+    return (
+        f"{' and '.join(places)}: documents share the doc_id {doc_id!r}; every document needs its own id: "
+        "choose an id field with unique values (--id-field), or remove the repeated documents"
+    )
 
 
 def sha256_file(path: Path) -> str:

@@ -24,6 +24,10 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 KINDS = ("direct", "partial")
 TOP_SPEAKERS = 10  # how many speakers the card and `quotes stats` list
@@ -70,6 +74,13 @@ class ReleaseStats:
         self.documents += 1
         self.documents_with_quotes += row["n_quotes"] > 0
         self.chars += row["n_chars"]
+
+    def add_rows(self, quotes: pa.Table, documents: pa.Table) -> None:
+        """Count a batch of quote rows and the document rows they come from (Arrow tables)."""
+        for row in quotes.select(_QUOTE_COLUMNS).to_pylist():
+            self.add_quote(row)
+        for row in documents.select(_DOCUMENT_COLUMNS).to_pylist():
+            self.add_document(row)
 
     def merge(self, other: ReleaseStats) -> ReleaseStats:
         """Add the counts of another shard's stats (its documents are not in this one's).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 from pathlib import Path
@@ -12,6 +13,34 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 CASES = Path(__file__).resolve().parent / "cases"
 SHARED = ROOT.parent / "shared"
+
+
+def seed_records() -> list[dict]:
+    """The seed articles as records of a JSON Lines corpus: each article, and each of its paragraphs.
+
+    Real text, made at test time, in doc_id order: enough documents (87) for a
+    build to need several batches, row groups, shards and sorted runs.
+    """
+    records = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        records.append({"id": path.name, "text": text})
+        paragraphs = [line for line in text.split("\n") if line.strip()]
+        records += [{"id": f"{path.name}#{i:02d}", "text": p} for i, p in enumerate(paragraphs)]
+    return records
+
+
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    """Records as JSON Lines, compressed by the file's suffix (.gz, .zst or none)."""
+    data = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records).encode()
+    if path.name.endswith(".gz"):
+        data = gzip.compress(data, mtime=0)
+    elif path.name.endswith(".zst"):
+        import zstandard
+
+        data = zstandard.ZstdCompressor().compress(data)
+    path.write_bytes(data)
+    return path
 
 
 def load_cases(name: str) -> dict:

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from quotes.records import QUOTE_SCHEMA
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, seed_records, write_jsonl
 
 
 def run(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:
@@ -75,3 +75,30 @@ def test_every_command_has_help(command):
 
 def test_version_and_console_script():
     assert run("--version").stdout.startswith("quotes, version ")
+
+
+def test_build_from_json_lines_draws_progress_on_stderr_unless_quiet(tmp_path):
+    corpus = write_jsonl(tmp_path / "news.jsonl.gz", [{"doc_id": r["id"], "body": r["text"]} for r in seed_records()])
+    args = ["build", str(corpus), "--id-field", "doc_id", "--text-field", "body", "--out", str(tmp_path / "out")]
+    result = run(*args)
+    assert result.returncode == 0, result.stderr
+    assert "documents          87" in result.stdout and "extracting" not in result.stdout
+    assert "extracting:" in result.stderr and "87 documents" in result.stderr and "B/s" in result.stderr
+    quiet = run(*args, "--quiet", "--version", "2.0.0")
+    assert quiet.returncode == 0 and quiet.stderr == ""
+
+
+def test_extract_gives_the_same_lines_for_any_number_of_jobs(tmp_path):
+    # Over a megabyte, so that the documents make several batches for the pool.
+    records = [{"id": f"{copy:02d}/{r['id']}", "text": r["text"]} for copy in range(24) for r in seed_records()]
+    corpus = write_jsonl(tmp_path / "news.jsonl.zst", records)
+    one, two = (run("extract", str(corpus), "--jobs", jobs) for jobs in ("1", "2"))
+    assert one.returncode == 0 and one.stdout == two.stdout
+    assert len(one.stdout.splitlines()) == 24 * 42
+
+
+def test_a_record_without_the_text_field_is_named_by_line(tmp_path):
+    corpus = write_jsonl(tmp_path / "news.jsonl", [{"id": "a", "text": "x"}, {"id": "b", "content": "y"}])
+    result = run("extract", str(corpus))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"Error: {corpus}:2: no field 'text' (the record has: content, id); name the text field with --text-field")
