@@ -33,11 +33,11 @@ PRETTY_NAME = "Quotes"
 
 QUOTE_FIELD_MEANINGS = {
     "quote_id": "stable id: hash of (doc_id, start, end)",
-    "doc_id": "the source document (its path relative to the corpus root)",
+    "doc_id": "the source document: its path relative to the corpus directory, or the id field of a JSON Lines, Parquet or dataset record",
     "start": "code point offset of the quoted material (inside the marks) in the document text",
     "end": "code point offset one past its end",
-    "byte_start": "the same start as a UTF-8 byte offset into the source file",
-    "byte_end": "the same end as a UTF-8 byte offset into the source file",
+    "byte_start": "the same start as a byte offset into the source file (for a record: into the UTF-8 encoding of its text field)",
+    "byte_end": "the same end as a byte offset into the source file (for a record: into the UTF-8 encoding of its text field)",
     "text": "the quoted material, exactly `documents.text[start:end]`",
     "kind": "`direct` (a set-off utterance) or `partial` (a fragment inside the author's sentence)",
     "speaker": "canonical speaker name within the document (\"Donald Trump\" for \"he\", \"Trump\", \"President Trump\")",
@@ -53,10 +53,10 @@ QUOTE_FIELD_MEANINGS = {
     "continues": "for the second part of a split quotation (“A,” she said, “B.”), the `quote_id` of the first part",
 }
 DOCUMENT_FIELD_MEANINGS = {
-    "doc_id": "the source document (its path relative to the corpus root)",
+    "doc_id": "the source document: its path relative to the corpus directory, or the id field of a record",
     "text": "the decoded text the offsets refer to",
-    "sha256": "sha256 of the source file's bytes",
-    "n_bytes": "length of the source file in bytes",
+    "sha256": "sha256 of the source file's bytes (for a record: of its text field in UTF-8)",
+    "n_bytes": "length of the source file in bytes (for a record: of its text field in UTF-8)",
     "n_chars": "length of the text in code points",
     "n_quotes": "number of quotations found in it",
 }
