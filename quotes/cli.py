@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 import pyarrow as pa
@@ -123,9 +124,19 @@ def build_command(
     click.echo(f"  documents          {counts['documents']}")
     click.echo(f"  quotes             {counts['quotes']} ({counts['direct']} direct, {counts['partial']} partial)")
     click.echo(f"  attributed quotes  {counts['attributed']} ({share:.0%})")
+    python = _this_python()
     click.echo("Load it with:")
-    click.echo(f'  python -c "import quotes; print(quotes.load(\'{result.path}\'))"')
-    click.echo(f'  python -c "from datasets import load_dataset; print(load_dataset(\'{result.path}\', split=\'train\'))"')
+    click.echo(f'  {python} -c "import quotes; print(quotes.load(\'{result.path}\'))"')
+    click.echo(f'  {python} -c "from datasets import load_dataset; print(load_dataset(\'{result.path}\', split=\'train\'))"')
+
+
+def _this_python() -> str:
+    """The interpreter running this command, as a path to type: the one that has the package."""
+    executable = Path(sys.executable)
+    try:
+        return executable.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(executable)
 
 
 @main.command("eval")
