@@ -114,7 +114,7 @@ class Names:
     def __init__(self, text: str, quoted: Sequence[tuple[int, int]] = ()) -> None:
         self.text = text
         self.quoted = sorted(quoted)  # (start, end) of quoted material, where names are not antecedents
-        self._sentence_ends: list[int] | None = None
+        self._sentence_ends: dict[int, list[int]] = {}  # pronoun offset -> sentence ends before it
         self._people: dict[tuple, tuple[str, ...]] = {}
         self._mentions: dict[tuple[str, int], _Surname] = {}  # (surname, block) -> where it is written
         self.focus = 0  # the offset of the mention being resolved
@@ -270,10 +270,12 @@ class Names:
         return person
 
     def _sentences_between(self, start: int, end: int) -> int:
-        """How many sentence ends lie between two offsets."""
-        if self._sentence_ends is None:
-            self._sentence_ends = [m.start() for m in sentence_boundary().finditer(self.text)]
-        return bisect.bisect_left(self._sentence_ends, end) - bisect.bisect_left(self._sentence_ends, start)
+        """How many sentence ends lie between two offsets (less than a window apart)."""
+        ends = self._sentence_ends.get(end)
+        if ends is None:  # the sentence ends of the window before a pronoun, found once per pronoun
+            ends = [m.start() for m in sentence_boundary().finditer(self.text, max(0, end - _ANTECEDENT_WINDOW), end)]
+            self._sentence_ends[end] = ends
+        return len(ends) - bisect.bisect_left(ends, start)
 
     def _personhood(self, person: tuple[str, ...], speakers: dict[tuple[str, ...], int]) -> int:
         """How sure it is that a name is a person's: 0 (a place?) to 3 (given name or honorific)."""
@@ -309,7 +311,10 @@ class Names:
         >>> Names("According to the Kremlin’s statement, talks went on.").owner_of("statement", 60)
         'Kremlin'
         """
-        owners = [m.group(1) for m in _owner_pattern(document).finditer(self.text, max(0, at - _LOOK_BACK), at)]
+        first = self.text.find(document, max(0, at - _LOOK_BACK), at)
+        if first < 0:  # the usual case, decided without a regular expression
+            return None
+        owners = [m.group(1) for m in _owner_pattern(document).finditer(self.text, max(0, first - 200), at)]
         return owners[-1] if owners else None
 
 
