@@ -235,6 +235,8 @@ def _variants(word: str) -> str:
             variants += "?"  # may be a verb opening a sentence: decided with the next word
         elif variants[3] in "DPOCAWatH" and word in lex.not_names:
             variants += "?"  # may be part of a name: decided with the next word
+        elif word[:1].isupper() and variants[0] in "XB":
+            variants += "?"  # "Will" may be a name (George Will wrote): decided with the next word
         _VARIANTS[word] = variants
     return variants
 
@@ -266,6 +268,8 @@ def _tag_words(words: list[str], quote_positions: set[int]) -> list[str]:
                 letter = "w"  # "Kicking off the rally, he said": a verb, not a name ("Husted said" is one)
             elif bucket == 3 and following.isupper():
                 letter = "N"  # "CBS This Morning": a capitalised word inside a name
+            elif letter in "XB" and (following.isupper() or (i + 1 < len(words) and _verb_like(words[i + 1], lex))):
+                letter = "N"  # "Will Doyle said", "Will wrote": a name, not an auxiliary
         tags[i] = letter
     return tags
 
