@@ -292,7 +292,7 @@ def _speaker_may_follow(span: Span, following: list[int]) -> bool:
     follows it; after a partial quotation a new sentence starts."""
     if span.kind != "direct":
         return False
-    if span.text.rstrip()[-1:] in ("?", "!"):
+    if span.text.rstrip().rstrip("’'”\"»›」』")[-1:] in ("?", "!"):
         return True
     return len(following) > 1 and following[1] - following[0] <= 6
 
