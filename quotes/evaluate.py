@@ -31,7 +31,7 @@ import gzip
 import hashlib
 import json
 import os
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 
@@ -311,13 +311,6 @@ def format_errors(report: Report) -> str:
         )
     summary = ", ".join(f"{n} {status}" for status, n in counts.most_common())
     return "\n\n".join(blocks) + (f"\n\n{summary}" if blocks else "")
-
-
-def by_status(errors: list[dict]) -> dict[str, list[dict]]:
-    grouped = defaultdict(list)
-    for error in errors:
-        grouped[error["status"]].append(error)
-    return dict(grouped)
 
 
 def release_evaluation(gold: str | os.PathLike, part: str = "heldout") -> dict:

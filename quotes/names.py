@@ -26,7 +26,7 @@ from collections.abc import Sequence
 import re
 
 from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache
+from functools import cache, lru_cache
 
 import regex
 

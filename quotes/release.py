@@ -56,7 +56,6 @@ from quotes.stats import ReleaseStats
 
 RELEASE_FILE = "release.json"
 CONFIGS = {"quotes": QUOTE_SCHEMA, "documents": DOCUMENT_SCHEMA}
-DEFAULT_CONFIG = "quotes"
 # The fingerprints each config's writer keeps: of all its columns (the content),
 # and of the documents' ids and checksums (the sources).
 FINGERPRINTS = {"quotes": {"content": None}, "documents": {"content": None, "sources": ["doc_id", "sha256"]}}

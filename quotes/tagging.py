@@ -147,19 +147,17 @@ def tag(
     words: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    quote_starts: set[int] = set()
     cursor = start
     for open_start, close_end in quotes:
         if close_end <= start or open_start >= end:
             continue
         _split(text, cursor, max(cursor, open_start), words, starts, ends)
-        quote_starts.add(len(words))
         words.append("")
         starts.append(open_start)
         ends.append(close_end)
         cursor = close_end
     _split(text, cursor, end, words, starts, ends)
-    tags = _tag_words(words, quote_starts)
+    tags = _tag_words(words)
     if lowercase is not None:
         for i in [i for i, t in enumerate(tags) if t == "N" and (i == 0 or tags[i - 1] in ".Q:")]:
             if words[i + 1 : i + 2] and words[i + 1][:1].islower() and words[i].lower() in lowercase():
@@ -241,7 +239,7 @@ def _variants(word: str) -> str:
     return variants
 
 
-def _tag_words(words: list[str], quote_positions: set[int]) -> list[str]:
+def _tag_words(words: list[str]) -> list[str]:
     """The tag of each word; quotation tokens (``""``) become Q."""
     lex = lexicon()
     variants = [_VARIANTS.get(w) or _variants(w) for w in words]
