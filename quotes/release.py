@@ -21,6 +21,9 @@ that exists is never modified: everything is written into a temporary
 directory beside it and renamed into place at the end, so a release is either
 whole or absent.
 
+Bad input (see :mod:`quotes.badinput`) is left out and listed in release.json
+(``skipped``, ``replaced``), unless the ``ReadOptions`` say it stops the build.
+
 >>> import tempfile
 >>> out = tempfile.mkdtemp()
 >>> build(["seeds"], out).version
@@ -32,6 +35,7 @@ False
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -45,6 +49,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from quotes import __version__, lexicons
+from quotes.badinput import BadInputLog, ReadOptions
 from quotes.batches import Rows, batched, extract_rows
 from quotes.parallel import imap_ordered
 from quotes.progress import BuildProgress
@@ -75,6 +80,7 @@ class BuildResult:
     path: Path
     written: bool
     counts: dict = field(default_factory=dict)
+    bad_input: BadInputLog = field(default_factory=BadInputLog)  # what was left out or repaired
 
 
 def data_file(config: str, shard: int = 0, shards: int = 1) -> str:
@@ -147,6 +153,7 @@ def build(
     jobs: int = 1,
     progress: bool = False,
     limits: Limits = Limits(),
+    options: ReadOptions = ReadOptions(),
 ) -> BuildResult:
     """Extract every document of ``sources`` and write a release into ``out``.
 
@@ -157,8 +164,12 @@ def build(
     draws a bar on stderr; ``limits`` bound the memory the build takes and the
     size of its files. With ``gold`` (annotated JSON Lines, see
     :mod:`quotes.evaluate`), the extractor is measured on its ``gold_part`` and
-    the figures go into release.json and the card.
+    the figures go into release.json and the card. ``options`` say what bad
+    input does (see :mod:`quotes.badinput`): by default it is left out and
+    listed in ``BuildResult.bad_input`` and release.json; a build where every
+    document was left out writes nothing and raises ``ReleaseError``.
     """
+    options.check()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     releases = existing_releases(out)
@@ -185,15 +196,22 @@ def build(
     staging = Path(tempfile.mkdtemp(prefix=".building-", dir=out))
     try:
         stats = ReleaseStats()
+        bad_input = BadInputLog()
         counts, content, sources_fingerprint, shards = _write_tables(
-            sources, staging, version, fields, jobs, progress, limits, stats
+            sources, staging, version, fields, jobs, progress, limits, stats, options, bad_input
         )
+        if counts["documents"] == 0 and bad_input.skipped_count:
+            first = bad_input.skipped[0]
+            raise ReleaseError(
+                f"every document was left out ({bad_input.skipped_count}; the first: {first.message()}); "
+                "nothing was written: fix the input, or see --encoding-errors"
+            )
         newest = releases[max(releases)] if releases else None
         if unchanged_is_noop and newest is not None:
             previous = json.loads((newest / RELEASE_FILE).read_text(encoding="utf-8"))
             if previous.get("content_sha256") == content:
                 shutil.rmtree(staging)
-                return BuildResult(previous["version"], newest, written=False, counts=previous.get("counts", {}))
+                return BuildResult(previous["version"], newest, False, previous.get("counts", {}), bad_input)
         manifest = {
             "name": "quotes",
             "version": version,
@@ -206,6 +224,8 @@ def build(
             "configs": shards,
             "previous_versions": [format_version(v) for v in releases],
             "stats": stats.to_dict(),
+            "read_options": options._asdict(),
+            **bad_input.to_dict(),
         }
         if evaluation is not None:
             manifest["evaluation"] = evaluation
@@ -225,18 +245,20 @@ def build(
         except OSError:
             raise ReleaseError(f"{final} appeared while this build ran; nothing was changed, build again") from None
         _sync_directory(out)
-        return BuildResult(version, final, written=True, counts=counts)
+        return BuildResult(version, final, True, counts, bad_input)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
 
 
 def _write_tables(
-    sources, staging: Path, version: str, fields, jobs, progress, limits, stats: ReleaseStats
+    sources, staging: Path, version: str, fields, jobs, progress, limits, stats: ReleaseStats,
+    options: ReadOptions, bad_input: BadInputLog,
 ) -> tuple[dict, str, str, dict]:
     """Stream documents in, quote and document rows out; return counts, fingerprints and shards.
 
-    ``stats`` counts the rows as they pass, for the card (see :mod:`quotes.stats`).
+    ``stats`` counts the rows as they pass, for the card (see :mod:`quotes.stats`);
+    ``bad_input`` gathers what was left out or repaired.
     """
     schemas = {name: schema_with_metadata(name, version) for name in CONFIGS}
 
@@ -246,13 +268,14 @@ def _write_tables(
         }
 
     counts = {"documents": 0, "quotes": 0, "attributed": 0, "direct": 0, "partial": 0, "bytes": 0}
-    batches = batched(read_documents(sources, fields), limits.batch_bytes)
+    batches = batched(read_documents(sources, fields, options, bad_input.add), limits.batch_bytes)
+    extract = functools.partial(extract_rows, strict=options.strict)
     try:
         writers = _extract_into(
-            SortedRows(open_writers, staging / ".sorting", limits), batches, jobs, progress, counts, stats
+            SortedRows(open_writers, staging / ".sorting", limits), batches, extract, jobs, progress, counts, stats, bad_input
         )
     except DuplicateId as duplicate:
-        raise SourceError(_duplicate_message(sources, fields, duplicate.doc_id)) from None
+        raise _duplicate_error(sources, fields, options, duplicate.doc_id) from None
     counts["arrow_bytes"] = {name: writers[name].arrow_bytes for name in CONFIGS}
     content = hashlib.sha256()
     for name in CONFIGS:
@@ -262,13 +285,16 @@ def _write_tables(
 
 
 def _extract_into(
-    sorted_rows: SortedRows, batches, jobs: int, progress: bool, counts: dict, stats: ReleaseStats
+    sorted_rows: SortedRows, batches, extract, jobs: int, progress: bool, counts: dict, stats: ReleaseStats,
+    bad_input: BadInputLog,
 ) -> dict[str, ShardWriter]:
     """Extract the batches in ``jobs`` processes into ``sorted_rows``, counting; returns the closed writers."""
     bar = BuildProgress(progress)
     try:
-        with contextlib.closing(imap_ordered(extract_rows, batches, jobs)) as results:
+        with contextlib.closing(imap_ordered(extract, batches, jobs)) as results:
             for rows in results:
+                for failure in rows.failed:
+                    bad_input.add(failure)
                 sorted_rows.add(rows)
                 stats.add_rows(rows.quotes, rows.documents)
                 bar.add(rows.documents.num_rows, _count(counts, rows), rows.quotes.num_rows)
@@ -290,12 +316,17 @@ def _count(counts: dict, rows: Rows) -> int:
     return n_bytes
 
 
-def _duplicate_message(sources, fields: Fields, doc_id: str) -> str:
+def _duplicate_error(sources, fields: Fields, options: ReadOptions, doc_id: str) -> SourceError:
     """Where the documents that share ``doc_id`` were read, found by reading the sources again."""
-    places = [document.where for document in read_documents(sources, fields) if document.doc_id == doc_id][:3]
-    return (
-        f"{' and '.join(places)}: documents share the doc_id {doc_id!r}; every document needs its own id: "
-        "choose an id field with unique values (--id-field), or remove the repeated documents"
+    # Read as the build did, but past any bad input: the build has reported it already.
+    lenient = options._replace(strict=False, encoding_errors="replace" if options.encoding_errors == "replace" else "skip")
+    documents = read_documents(sources, fields, lenient, on_bad_input=lambda bad: None)
+    places = [document.where for document in documents if document.doc_id == doc_id][:3]
+    return SourceError(
+        " and ".join(places),
+        f"documents share the doc_id {doc_id!r}; every document needs its own id: "
+        "choose an id field with unique values (--id-field), or remove the repeated documents",
+        "duplicate_id",
     )
 
 

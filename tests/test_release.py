@@ -16,6 +16,7 @@ from datasets import load_dataset
 import quotes
 from quotes.load import ChecksumError, ReleaseNotFound, find_release
 from quotes.records import QUOTE_SCHEMA
+from quotes.badinput import ReadOptions
 from quotes.release import RELEASE_FILE, ReleaseError, build, data_file
 from tests.conftest import SEEDS
 
@@ -140,6 +141,6 @@ def test_a_build_that_fails_leaves_nothing(tmp_path):
     bad.mkdir()
     (bad / "a.txt").write_bytes(b"\xff\xfe not utf-8")
     with pytest.raises(Exception, match="a.txt: not valid UTF-8 at byte 0"):
-        build([bad], tmp_path / "out")
+        build([bad], tmp_path / "out", options=ReadOptions(encoding_errors="strict"))
     assert list((tmp_path / "out").iterdir()) == []
     shutil.rmtree(bad)
