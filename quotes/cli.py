@@ -272,6 +272,44 @@ def stats_command(release: str, as_json: bool, recount: bool) -> None:
     click.echo(json.dumps(summary, indent=2, ensure_ascii=False) if as_json else stats.format_stats(summary))
 
 
+@main.command("verify")
+@click.argument("release", type=click.Path(exists=True, file_okay=False))
+def verify_command(release: str) -> None:
+    """Check RELEASE whole: checksums, row counts, schemas and provenance.
+
+    RELEASE is a release directory, or a directory of releases (each is
+    checked). Re-checks the sha256 of every file release.json lists (and that
+    no other file is there), release.json's own checksum, the rows each config
+    counts, the schema of every Parquet file, and the provenance of every
+    quotation: documents.text[start:end] == quotes.text, and its byte offsets
+    in its document's bytes. Reads the Parquet files a batch at a time, so
+    memory does not grow with the release. Each problem is printed on stderr
+    with the file (and row) it is in; the exit status is 1 if there is any.
+
+    \b
+    Example:
+      quotes verify releases/v1.0.0
+      quotes verify releases && quotes publish releases/v1.1.0 --repo my-lab/news-quotes
+    """
+    from quotes.verify import verify
+
+    try:
+        reports = verify(release)
+    except _release_errors() as error:
+        raise click.ClickException(str(error)) from None
+    for report in reports:
+        for line in report.notes + report.problems:
+            click.echo(line, err=True)
+        click.echo(report.summary(), err=not report.ok)
+    failed = [report for report in reports if not report.ok]
+    if failed:
+        problems = sum(len(report.problems) for report in failed)
+        raise click.ClickException(
+            f"{_count(problems, 'problem')} in {', '.join(str(r.release) for r in failed)}; "
+            "restore the release from its source, or build it again"
+        )
+
+
 @main.command("show")
 @click.argument("release", type=click.Path(exists=True, file_okay=False))
 @click.option("--speaker", required=True, help="Canonical speaker name, in any case (as `quotes stats` lists them).")

@@ -23,6 +23,8 @@ whole or absent.
 
 Bad input (see :mod:`quotes.badinput`) is left out and listed in release.json
 (``skipped``, ``replaced``), unless the ``ReadOptions`` say it stops the build.
+release.json carries the sha256 of its own content (``manifest_sha256``), so
+that a changed byte in it is found like one in any other file.
 
 >>> import tempfile
 >>> out = tempfile.mkdtemp()
@@ -60,6 +62,7 @@ from quotes.sources import Fields, SourceError, read_documents
 from quotes.stats import ReleaseStats
 
 RELEASE_FILE = "release.json"
+MANIFEST_CHECKSUM = "manifest_sha256"
 CONFIGS = {"quotes": QUOTE_SCHEMA, "documents": DOCUMENT_SCHEMA}
 DEFAULT_CONFIG = "quotes"
 # The fingerprints each config's writer keeps: of all its columns (the content),
@@ -237,7 +240,7 @@ def build(
         manifest["files"] = {
             name: sha256_file(staging / name) for name in sorted(_relative_files(staging)) if name != RELEASE_FILE
         }
-        (staging / RELEASE_FILE).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (staging / RELEASE_FILE).write_bytes(manifest_bytes(seal(manifest)))
         _sync_tree(staging)
         final = out / f"v{version}"
         try:
@@ -249,6 +252,25 @@ def build(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def manifest_bytes(manifest: dict) -> bytes:
+    """release.json as written: indented JSON, keys in their order, text as is, a final line break.
+
+    >>> manifest_bytes({"version": "1.0.0"})
+    b'{\\n  "version": "1.0.0"\\n}\\n'
+    """
+    return (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def seal(manifest: dict) -> dict:
+    """The manifest with ``manifest_sha256``: the sha256 of the bytes of all its other fields.
+
+    >>> seal({"version": "1.0.0"})[MANIFEST_CHECKSUM][:12]
+    '604335dd696d'
+    """
+    body = {key: value for key, value in manifest.items() if key != MANIFEST_CHECKSUM}
+    return {**body, MANIFEST_CHECKSUM: hashlib.sha256(manifest_bytes(body)).hexdigest()}
 
 
 def _write_tables(

@@ -24,6 +24,7 @@ from quotes.decoding import ByteMap, decode_replacing
 from quotes.parallel import imap_ordered
 from quotes.release import RELEASE_FILE, ReleaseError, build
 from quotes.sources import SourceError, read_documents, text_document
+from quotes.verify import verify
 from tests.conftest import SEEDS, seed_records, write_jsonl
 
 ARTICLE = (SEEDS / "002_d268800eac509475.txt").read_text(encoding="utf-8")  # 14 quotations over 42 lines
@@ -160,9 +161,11 @@ def test_every_bad_input_is_left_out_and_listed_with_its_place_and_reason(defaul
     assert all(entry["problem"] and "/" not in entry["file"][:1] for entry in listed["documents"])
 
 
-def test_the_good_documents_are_built(default_build):
+def test_the_good_documents_are_built_and_verify(default_build):
     assert sorted(row["doc_id"] for row in table(default_build, "documents")) == KEPT
     assert default_build.written and default_build.counts["documents"] == len(KEPT)
+    [report] = verify(default_build.path)
+    assert report.ok, report.problems
 
 
 def test_messages_name_the_file_and_the_place(default_build, corpus):
@@ -229,6 +232,8 @@ def test_replace_lists_what_it_replaced_and_leaves_out_the_rest(replacing_build)
     assert reasons["scan.txt"] == "binary" and reasons["utf16.txt"] == "not_utf8"  # not text at all: still left out
     assert "latin1.txt" not in reasons
     assert document(replacing_build, "rec-10")["text"] == "caf\ufffd"
+    [report] = verify(replacing_build.path)
+    assert report.ok, report.problems
 
 
 @settings(max_examples=400, deadline=None)

@@ -66,7 +66,7 @@ def test_errors_are_one_line_with_the_file_and_exit_1(tmp_path):
     assert result.stderr.startswith(f"Error: {tmp_path / 'bad.txt'}: not valid UTF-8 at byte 14")
 
 
-@pytest.mark.parametrize("command", ["extract", "build", "eval", "stats", "show", "publish"])
+@pytest.mark.parametrize("command", ["extract", "build", "eval", "stats", "show", "publish", "verify"])
 def test_every_command_has_help(command):
     result = run(command, "--help")
     assert result.returncode == 0

@@ -17,7 +17,7 @@ import quotes
 from quotes.load import ChecksumError, ReleaseNotFound, find_release
 from quotes.records import QUOTE_SCHEMA
 from quotes.badinput import ReadOptions
-from quotes.release import RELEASE_FILE, ReleaseError, build, data_file
+from quotes.release import RELEASE_FILE, ReleaseError, build, data_file, manifest_bytes, seal
 from tests.conftest import SEEDS
 
 
@@ -73,7 +73,8 @@ def test_release_json_pointing_outside_is_refused(tmp_path):
     release = build([SEEDS], tmp_path).path
     manifest = json.loads((release / RELEASE_FILE).read_text())
     manifest["files"]["../../etc/passwd"] = "0" * 64
-    (release / RELEASE_FILE).write_text(json.dumps(manifest))
+    # Sealed again, as anyone can: the path is refused for what it is, not for a stale checksum.
+    (release / RELEASE_FILE).write_bytes(manifest_bytes(seal(manifest)))
     with pytest.raises(ChecksumError, match="outside the release"):
         quotes.load(release)
 
