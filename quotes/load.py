@@ -6,7 +6,11 @@ release.json must match its own checksum, and every file it lists must be
 inside the release and have the sha256 written there, or loading stops with
 an error naming the file.
 
-For every check there is, including the rows themselves, see ``quotes verify``.
+A release may come from anyone, so loading one never runs code from it:
+``quotes.load`` reads exactly the Parquet files release.json lists for the
+config, with the Parquet reader of ``datasets``, and nothing else of the
+directory (no loading script, no other data file, not the card's YAML). For
+every check there is, including the rows themselves, see ``quotes verify``.
 
 >>> import tempfile
 >>> from quotes.release import build
@@ -155,8 +159,10 @@ def load(path: str | os.PathLike, version: str | None = None, config: str = "quo
     import datasets  # a second to import: paid only when a release is loaded
 
     release = find_release(path, version)
-    verify_checksums(release)
-    return datasets.load_dataset(str(release), config, split="train")
+    manifest = verify_checksums(release)
+    files = [str(release / name) for name in config_files(manifest, config, release / RELEASE_FILE)]
+    # The Parquet builder on exactly these files: nothing else in the directory is looked at.
+    return datasets.load_dataset("parquet", data_files={"train": files}, split="train")
 
 
 def config_files(manifest: dict, config: str, where: Path) -> list[str]:

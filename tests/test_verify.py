@@ -1,6 +1,7 @@
 """``quotes verify`` and untrusted releases: a flipped byte in any file of a real release is
 named with its file; a release whose checksums were forged to match finds its wrong rows
-named by provenance, schema and counts; a path out of the release is refused."""
+named by provenance, schema and counts; loading never runs code from a release, nor reads
+a file release.json does not list."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import quotes
 from quotes.load import ChecksumError
 from quotes.release import RELEASE_FILE, build, data_file, manifest_bytes, seal, sha256_file
 from quotes.shards import Limits
+from quotes.stats import recount
 from quotes.verify import verify
 from tests.conftest import SEEDS, seed_records, write_jsonl
 from tests.test_cli import run
@@ -160,6 +162,20 @@ def test_a_release_of_many_shards_verifies(tmp_path):
 
 
 # --- Untrusted releases -------------------------------------------------------------------------
+
+
+def test_loading_runs_no_code_and_reads_only_the_files_release_json_lists(release, tmp_path):
+    ran = tmp_path / "code-ran"
+    script = f"open({str(ran)!r}, 'w').write('ran')\n"
+    (release / f"{release.name}.py").write_text(script, encoding="utf-8")  # where a loading script would be
+    (release / "data" / "quotes" / "loader.py").write_text(script, encoding="utf-8")
+    forged = pq.read_table(release / data_file("quotes")).slice(0, 5)
+    pq.write_table(forged, release / "data" / "quotes" / "train-00001-of-00002.parquet")  # matches the card's glob
+    assert quotes.load(release).num_rows == 21
+    assert quotes.load(release, config="documents").num_rows == 5
+    assert recount(release)["quotes"] == 21  # `quotes stats --recount` and `quotes show` read the same files
+    assert not ran.exists()
+    assert len(problems(release)) == 3  # verify names all three files
 
 
 def test_a_link_out_of_the_release_is_refused(release, tmp_path):
