@@ -17,9 +17,17 @@ are the same byte for byte whatever the input order and the number of jobs.
 
 Versions: the first release is 1.0.0; a build whose rows equal the newest
 release's writes nothing; changed rows make the next minor version. A release
-that exists is never modified: everything is written into a temporary
-directory beside it and renamed into place at the end, so a release is either
-whole or absent.
+that exists is never modified: everything is written into a staging directory
+beside it (``.building-*``), flushed to disk, and renamed into place at the
+end, so a release is either whole or absent, whenever the build is killed.
+
+Only one build writes into a directory of releases at a time: a build holds
+an exclusive lock (``flock``) on the directory itself from before it looks at
+the releases until after the rename, and a second build stops at once with a
+message naming the first (by the process id in its staging directory's name).
+The lock dies with its process, so a killed build never leaves it held, and
+no lock file is left behind; the staging directories a killed build leaves
+are removed by the next build, which holds the lock and so knows they are dead.
 
 Bad input (see :mod:`quotes.badinput`) is left out and listed in release.json
 (``skipped``, ``replaced``), unless the ``ReadOptions`` say it stops the build.
@@ -44,6 +52,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,6 +71,7 @@ from quotes.sources import Fields, SourceError, read_documents
 from quotes.stats import ReleaseStats
 
 RELEASE_FILE = "release.json"
+STAGING_PREFIX = ".building-"  # then the process id of the build, and a random part
 MANIFEST_CHECKSUM = "manifest_sha256"
 CONFIGS = {"quotes": QUOTE_SCHEMA, "documents": DOCUMENT_SCHEMA}
 DEFAULT_CONFIG = "quotes"
@@ -73,6 +83,10 @@ _VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)$")
 
 class ReleaseError(Exception):
     """A release cannot be written as asked; the message says why and what to do."""
+
+
+class BuildLocked(ReleaseError):
+    """Another build is writing into the same directory of releases."""
 
 
 @dataclass
@@ -175,6 +189,12 @@ def build(
     options.check()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    with build_lock(out):
+        remove_stale_staging(out)
+        return _build_locked(sources, out, version, gold, gold_part, fields, jobs, progress, limits, options)
+
+
+def _build_locked(sources, out: Path, version, gold, gold_part, fields, jobs, progress, limits, options) -> BuildResult:
     releases = existing_releases(out)
     if version is not None and parse_version(version) in releases:
         raise ReleaseError(
@@ -196,7 +216,7 @@ def build(
 
         # Before the rows: a gold file that cannot be read fails in seconds, not after the build.
         evaluation = release_evaluation(gold, gold_part)
-    staging = Path(tempfile.mkdtemp(prefix=".building-", dir=out))
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=out))
     try:
         stats = ReleaseStats()
         bad_input = BadInputLog()
@@ -252,6 +272,72 @@ def build(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+@contextlib.contextmanager
+def build_lock(out: Path) -> Iterator[None]:
+    """Hold the lock of a directory of releases, or raise ``BuildLocked`` naming the build that holds it.
+
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> with build_lock(out):
+    ...     with build_lock(out):
+    ...         pass
+    Traceback (most recent call last):
+    ...
+    quotes.release.BuildLocked: ...: another build is writing releases here (...); wait for it to end, or build into another --out
+    """
+    import fcntl  # POSIX; the lock is what keeps two builds from writing one version
+
+    # The directory itself is locked: a lock file would be left behind (and
+    # removing it races with the next build that opens it).
+    descriptor = os.open(out, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildLocked(
+                f"{out}: another build is writing releases here ({_lock_holder(out)}); "
+                "wait for it to end, or build into another --out"
+            ) from None
+        except OSError as error:
+            raise ReleaseError(f"{out}: cannot be locked ({error.strerror}); build into a directory on a local file system") from None
+        yield
+    finally:
+        os.close(descriptor)  # which releases the lock, as the end of the process does
+
+
+def _lock_holder(out: Path) -> str:
+    """The build that holds the lock, named by its staging directory when it has made one."""
+    for staging in sorted(out.glob(STAGING_PREFIX + "*")):
+        pid = staging.name[len(STAGING_PREFIX) :].partition("-")[0]
+        if pid.isdigit() and _alive(int(pid)):
+            return f"process {pid}, writing {staging.name}"
+    return "a build that has only just started"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, and someone else's
+        return True
+    return True
+
+
+def remove_stale_staging(out: Path) -> list[Path]:
+    """Remove the staging directories of builds that died; returns them.
+
+    Call only with the lock held: every other build's staging is then a dead one's.
+
+    >>> remove_stale_staging(Path("seeds"))
+    []
+    """
+    stale = sorted(out.glob(STAGING_PREFIX + "*"))
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)
+    return stale
 
 
 def manifest_bytes(manifest: dict) -> bytes:
