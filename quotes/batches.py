@@ -14,6 +14,7 @@ a process boundary as Arrow buffers (a copy, not a Python object per row).
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from operator import attrgetter
 
 import pyarrow as pa
 
+from quotes.badinput import BadInput
 from quotes.records import DOCUMENT_SCHEMA, QUOTE_SCHEMA, Quote, extract, to_json
 from quotes.sources import Document
 
@@ -34,15 +36,16 @@ class ExtractionError(Exception):
 
 @dataclass(frozen=True)
 class Rows:
-    """The quote rows and document rows of one batch of documents."""
+    """The quote rows and document rows of one batch of documents, and the documents the extractor failed on."""
 
     quotes: pa.RecordBatch
     documents: pa.RecordBatch
+    failed: tuple[BadInput, ...] = ()
 
     def __reduce__(self):
         # Pickle protocol 5 copies Arrow buffers whole; a pool's default protocol
         # would copy them through Python bytes several times.
-        return (_rows_from_bytes, (pickle.dumps((self.quotes, self.documents), protocol=5),))
+        return (_rows_from_bytes, (pickle.dumps((self.quotes, self.documents, self.failed), protocol=5),))
 
 
 def _rows_from_bytes(data: bytes) -> Rows:
@@ -89,8 +92,12 @@ def batched(
         yield batch
 
 
-def extract_rows(documents: Sequence[Document]) -> Rows:
+def extract_rows(documents: Sequence[Document], strict: bool = True) -> Rows:
     """Quote rows and document rows of ``documents``, in their order (the function a pool worker runs).
+
+    When the extractor fails on a document, ``ExtractionError`` names it; or,
+    unless ``strict``, the document is left out of both configs and listed in
+    ``Rows.failed``, and the others go on.
 
     >>> from quotes.sources import text_document
     >>> rows = extract_rows([text_document("b", "No quotes here.", "b")])
@@ -99,21 +106,48 @@ def extract_rows(documents: Sequence[Document]) -> Rows:
     """
     found: list[Quote] = []
     counts = []
+    kept: list[Document] = []
+    failed: list[BadInput] = []
     for document in documents:
-        quotes = _extract(document)
+        try:
+            quotes = _extract(document)
+        except ExtractionError as error:
+            if strict:
+                raise
+            failed.append(_failure(document, error))
+            continue
         found.extend(quotes)
         counts.append(len(quotes))
-    return Rows(quote_batch(found), document_batch(documents, counts))
+        kept.append(document)
+    return Rows(quote_batch(found), document_batch(kept, counts), tuple(failed))
 
 
 def _extract(document: Document) -> list[Quote]:
     try:
-        return extract(document.text, document.doc_id, document.byte_base)
+        quotes = extract(document.text, document.doc_id, document.byte_base)
     except Exception as error:  # any failure of the extractor: say on which document
         raise ExtractionError(
             f"{document.where or document.doc_id}: the extractor failed on document {document.doc_id!r} "
             f"({type(error).__name__}: {error}); please report it with this document"
         ) from error
+    byte_map = document.byte_map()
+    if byte_map is None:
+        return quotes
+    # Bytes that are not UTF-8 were replaced by U+FFFD, which extract() counts as
+    # three bytes: shift the offsets by what each replacement stood for in the file.
+    return [
+        dataclasses.replace(q, byte_start=q.byte_start + byte_map.shift(q.start), byte_end=q.byte_end + byte_map.shift(q.end))
+        for q in quotes
+    ]
+
+
+def _failure(document: Document, error: ExtractionError) -> BadInput:
+    cause = error.__cause__
+    problem = (
+        f"the extractor failed on document {document.doc_id!r} ({type(cause).__name__}: {cause}); "
+        "it was left out: please report it with this document"
+    )
+    return BadInput(document.file or document.doc_id, "extractor_failed", problem, document.where, document.place, document.doc_id)
 
 
 def quote_batch(quotes: Sequence[Quote]) -> pa.RecordBatch:
@@ -144,12 +178,24 @@ def document_batch(documents: Sequence[Document], n_quotes: Sequence[int]) -> pa
     return pa.record_batch([pa.array(columns[f.name], f.type) for f in DOCUMENT_SCHEMA], schema=DOCUMENT_SCHEMA)
 
 
-def json_lines(documents: Sequence[Document]) -> str:
-    """Every quotation of ``documents`` as JSON Lines (what ``quotes extract`` prints).
+def json_lines(documents: Sequence[Document], strict: bool = True) -> tuple[str, tuple[BadInput, ...]]:
+    """Every quotation of ``documents`` as JSON Lines (what ``quotes extract`` prints), and the failures.
+
+    ``strict`` as for ``extract_rows``.
 
     >>> import json
     >>> from quotes.sources import text_document
-    >>> [json.loads(line)["text"] for line in json_lines([text_document("a", "“Yes,” she said.", "a")]).splitlines()]
-    ['Yes,']
+    >>> lines, failed = json_lines([text_document("a", "“Yes,” she said.", "a")])
+    >>> [json.loads(line)["text"] for line in lines.splitlines()], failed
+    (['Yes,'], ())
     """
-    return "".join(to_json(quote) + "\n" for document in documents for quote in _extract(document))
+    lines = []
+    failed = []
+    for document in documents:
+        try:
+            lines.extend(to_json(quote) + "\n" for quote in _extract(document))
+        except ExtractionError as error:
+            if strict:
+                raise
+            failed.append(_failure(document, error))
+    return "".join(lines), tuple(failed)

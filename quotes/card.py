@@ -316,9 +316,28 @@ def render_card(manifest: dict, releases: dict | None = None) -> str:
         changelog=changelog(manifest, releases),
         citation=citation(manifest),
         texts=texts(manifest),
+        skipped=manifest.get("skipped") or {"count": 0},
+        skipped_reasons=bad_input_reasons(manifest),
+        replaced=manifest.get("replaced") or {"count": 0},
         license_name=LICENSE_NAME,
         license_details=LICENSE_DETAILS,
     )
+
+
+def bad_input_reasons(manifest: dict) -> str:
+    """The reasons inputs were left out of a build, with their counts, in words.
+
+    >>> bad_input_reasons({"skipped": {"count": 3, "reasons": {"binary": 1, "not_utf8": 2}}})
+    '2 with bytes that are not UTF-8, 1 a binary file, not text'
+    """
+    from quotes.badinput import REASONS
+
+    reasons = (manifest.get("skipped") or {}).get("reasons", {})
+    described = []
+    for reason, n in sorted(reasons.items(), key=lambda item: (-item[1], item[0])):
+        words = REASONS.get(reason, reason)
+        described.append(f"{n} {'with ' + words if words.startswith('bytes') else words}")
+    return ", ".join(described)
 
 
 def field_rows(schema, meanings: dict[str, str]) -> list[tuple[str, str, str]]:

@@ -6,6 +6,7 @@ Data goes to stdout, messages and progress to stderr. Library errors become
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from pathlib import Path
@@ -14,19 +15,30 @@ import click
 import pyarrow as pa
 
 import quotes
+from quotes.badinput import BadInput, BadInputLog, ReadOptions
 from quotes.batches import ExtractionError, batched, json_lines
+from quotes.decoding import ERRORS
 from quotes.parallel import default_jobs, imap_ordered
 from quotes.release import ReleaseError, build
 from quotes.sources import Fields, SourceError, read_documents
 
 _KNOWN_ERRORS = (SourceError, ReleaseError, ExtractionError)
+SUMMARY_LISTED = 10  # bad inputs a build's summary lists; release.json lists them all (up to its limit)
 
 
 def _corpus_options(command):
-    """The options every command that reads a corpus takes: the record fields and the jobs."""
+    """The options every command that reads a corpus takes: the record fields, bad input and the jobs."""
     # Applied last to first, so that --help lists them in this file's reverse order.
     command = click.option("--jobs", "-j", default=default_jobs(), show_default="the number of cores", type=click.IntRange(min=1),
                            help="Processes that extract; the output is the same for every number.")(command)
+    command = click.option("--follow-symlinks", is_flag=True,
+                           help="Read symbolic links that point out of the corpus (left out and listed otherwise).")(command)
+    command = click.option("--strict", is_flag=True,
+                           help="Stop at the first document that would be left out (exit status 1), whatever the reason.")(command)
+    command = click.option("--encoding-errors", type=click.Choice(ERRORS), default="skip", show_default=True,
+                           help="Files with bytes that are not UTF-8: skip leaves the document out and lists it; "
+                                "replace keeps it with U+FFFD for the bad bytes (byte offsets still point into the "
+                                "file); strict stops with an error naming the file and the byte.")(command)
     command = click.option("--id-field", default="id", show_default=True,
                            help="Field or column holding a document's id, its doc_id.")(command)
     command = click.option("--text-field", default="text", show_default=True,
@@ -47,26 +59,57 @@ def main() -> None:
 @main.command("extract")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @_corpus_options
-def extract_command(paths: tuple[str, ...], text_field: str, id_field: str, jobs: int) -> None:
+def extract_command(
+    paths: tuple[str, ...], text_field: str, id_field: str, encoding_errors: str, strict: bool, follow_symlinks: bool, jobs: int
+) -> None:
     """Print every quotation in PATHS as JSON Lines, one object per quotation.
 
     PATHS are .txt files, JSON Lines (.jsonl, .jsonl.gz, .jsonl.zst), Parquet
     files, datasets saved with Dataset.save_to_disk, or directories of them
     (read recursively). The doc_id of a text file is its path relative to the
     directory given, or its name when given directly; that of a record is its
-    id field. Quotations come in the order of the documents.
+    id field. Quotations come in the order of the documents. A document that
+    cannot be read is left out and named on stderr (see --strict).
 
     \b
     Example:
       quotes extract seeds/ | head -1
       quotes extract news.jsonl.gz --id-field doc_id > quotes.jsonl
     """
+    options = ReadOptions(encoding_errors, strict, follow_symlinks)
+    log = BadInputLog()
+
+    def report(bad: BadInput) -> None:
+        log.add(bad)
+        click.echo(f"{'replaced' if bad.kept else 'skipped'}: {bad.message()}", err=True)
+
     try:
-        documents = read_documents(paths, Fields(text=text_field, id=id_field))
-        for lines in imap_ordered(json_lines, batched(documents), jobs):
+        documents = read_documents(paths, Fields(text=text_field, id=id_field), options, report)
+        for lines, failed in imap_ordered(functools.partial(json_lines, strict=strict), batched(documents), jobs):
             sys.stdout.write(lines)
+            for bad in failed:
+                report(bad)
     except _KNOWN_ERRORS as error:
         raise click.ClickException(str(error)) from None
+    if log.skipped_count or log.counts["replaced"]:
+        click.echo(_bad_input_counts(log), err=True)
+
+
+def _bad_input_counts(log: BadInputLog) -> str:
+    """One line: how many inputs were left out, and why; how many kept with bytes replaced.
+
+    >>> log = BadInputLog()
+    >>> log.add(BadInput("a.txt", "binary", "a binary file"))
+    >>> _bad_input_counts(log)
+    '1 document left out (binary: 1)'
+    """
+    reasons = ", ".join(f"{reason}: {n}" for reason, n in sorted(log.counts.items()) if reason != "replaced")
+    parts = []
+    if log.skipped_count:
+        parts.append(f"{_count(log.skipped_count, 'document')} left out ({reasons})")
+    if log.counts["replaced"]:
+        parts.append(f"{_count(log.counts['replaced'], 'document')} kept with bytes replaced by U+FFFD")
+    return "; ".join(parts)
 
 
 @main.command("build")
@@ -88,6 +131,9 @@ def build_command(
     gold_part: str,
     text_field: str,
     id_field: str,
+    encoding_errors: str,
+    strict: bool,
+    follow_symlinks: bool,
     jobs: int,
     quiet: bool,
 ) -> None:
@@ -98,7 +144,9 @@ def build_command(
     directory of them. Writes OUT/vX.Y.Z/ with Parquet shards, the dataset card,
     croissant.json and release.json; the files are the same whatever the order
     of the input and the number of jobs. A build whose rows equal the newest
-    release's writes nothing.
+    release's writes nothing. A document that cannot be read is left out, and
+    listed in the summary and in release.json (see --strict). One build at a
+    time writes into OUT; a second stops with a message.
 
     \b
     Example:
@@ -110,8 +158,10 @@ def build_command(
 
     try:
         fields = Fields(text=text_field, id=id_field)
+        options = ReadOptions(encoding_errors, strict, follow_symlinks)
         result = build(
-            [source], out, version, gold=gold, gold_part=gold_part, fields=fields, jobs=jobs, progress=not quiet
+            [source], out, version, gold=gold, gold_part=gold_part, fields=fields, jobs=jobs, progress=not quiet,
+            options=options,
         )
     except (*_KNOWN_ERRORS, GoldError) as error:
         raise click.ClickException(str(error)) from None
@@ -124,6 +174,7 @@ def build_command(
     click.echo(f"  documents          {counts['documents']}")
     click.echo(f"  quotes             {counts['quotes']} ({counts['direct']} direct, {counts['partial']} partial)")
     click.echo(f"  attributed quotes  {counts['attributed']} ({share:.0%})")
+    _echo_bad_input(result.bad_input, result.written)
     python = _this_python()
     click.echo("Load it with:")
     click.echo(f'  {python} -c "import quotes; print(quotes.load(\'{result.path}\'))"')
@@ -179,6 +230,21 @@ def eval_command(gold: str, split: str | None, part: str, errors: int, json_out:
             handle.write(calibration_table(report))
 
 
+def _echo_bad_input(log: BadInputLog, written: bool) -> None:
+    """The summary's lines on what was left out or repaired, the first few named."""
+    for label, entries, total in (
+        ("left out", log.skipped, log.skipped_count),
+        ("replaced bytes", log.replaced, log.counts["replaced"]),
+    ):
+        if not total:
+            continue
+        click.echo(f"  {label + ' ':<19}{_count(total, 'document')}" + (" (listed in release.json)" if written else ""))
+        for bad in entries[:SUMMARY_LISTED]:
+            click.echo(f"    {bad.message()}")
+        if total > SUMMARY_LISTED:
+            click.echo(f"    … and {total - SUMMARY_LISTED} more")
+
+
 def _release_errors() -> tuple[type[Exception], ...]:
     """The errors of the release commands that become ``Error: ...`` with exit status 1."""
     from quotes.load import ChecksumError, ReleaseNotFound
@@ -215,6 +281,44 @@ def stats_command(release: str, as_json: bool, recount: bool) -> None:
     except _release_errors() as error:
         raise click.ClickException(str(error)) from None
     click.echo(json.dumps(summary, indent=2, ensure_ascii=False) if as_json else stats.format_stats(summary))
+
+
+@main.command("verify")
+@click.argument("release", type=click.Path(exists=True, file_okay=False))
+def verify_command(release: str) -> None:
+    """Check RELEASE whole: checksums, row counts, schemas and provenance.
+
+    RELEASE is a release directory, or a directory of releases (each is
+    checked). Re-checks the sha256 of every file release.json lists (and that
+    no other file is there), release.json's own checksum, the rows each config
+    counts, the schema of every Parquet file, and the provenance of every
+    quotation: documents.text[start:end] == quotes.text, and its byte offsets
+    in its document's bytes. Reads the Parquet files a batch at a time, so
+    memory does not grow with the release. Each problem is printed on stderr
+    with the file (and row) it is in; the exit status is 1 if there is any.
+
+    \b
+    Example:
+      quotes verify releases/v1.0.0
+      quotes verify releases && quotes publish releases/v1.1.0 --repo my-lab/news-quotes
+    """
+    from quotes.verify import verify
+
+    try:
+        reports = verify(release)
+    except _release_errors() as error:
+        raise click.ClickException(str(error)) from None
+    for report in reports:
+        for line in report.notes + report.problems:
+            click.echo(line, err=True)
+        click.echo(report.summary(), err=not report.ok)
+    failed = [report for report in reports if not report.ok]
+    if failed:
+        problems = sum(len(report.problems) for report in failed)
+        raise click.ClickException(
+            f"{_count(problems, 'problem')} in {', '.join(str(r.release) for r in failed)}; "
+            "restore the release from its source, or build it again"
+        )
 
 
 @main.command("show")

@@ -17,9 +17,22 @@ are the same byte for byte whatever the input order and the number of jobs.
 
 Versions: the first release is 1.0.0; a build whose rows equal the newest
 release's writes nothing; changed rows make the next minor version. A release
-that exists is never modified: everything is written into a temporary
-directory beside it and renamed into place at the end, so a release is either
-whole or absent.
+that exists is never modified: everything is written into a staging directory
+beside it (``.building-*``), flushed to disk, and renamed into place at the
+end, so a release is either whole or absent, whenever the build is killed.
+
+Only one build writes into a directory of releases at a time: a build holds
+an exclusive lock (``flock``) on the directory itself from before it looks at
+the releases until after the rename, and a second build stops at once with a
+message naming the first (by the process id in its staging directory's name).
+The lock dies with its process, so a killed build never leaves it held, and
+no lock file is left behind; the staging directories a killed build leaves
+are removed by the next build, which holds the lock and so knows they are dead.
+
+Bad input (see :mod:`quotes.badinput`) is left out and listed in release.json
+(``skipped``, ``replaced``), unless the ``ReadOptions`` say it stops the build.
+release.json carries the sha256 of its own content (``manifest_sha256``), so
+that a changed byte in it is found like one in any other file.
 
 >>> import tempfile
 >>> out = tempfile.mkdtemp()
@@ -32,12 +45,14 @@ False
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +60,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from quotes import __version__, lexicons
+from quotes.badinput import BadInputLog, ReadOptions
 from quotes.batches import Rows, batched, extract_rows
 from quotes.parallel import imap_ordered
 from quotes.progress import BuildProgress
@@ -55,6 +71,8 @@ from quotes.sources import Fields, SourceError, read_documents
 from quotes.stats import ReleaseStats
 
 RELEASE_FILE = "release.json"
+STAGING_PREFIX = ".building-"  # then the process id of the build, and a random part
+MANIFEST_CHECKSUM = "manifest_sha256"
 CONFIGS = {"quotes": QUOTE_SCHEMA, "documents": DOCUMENT_SCHEMA}
 # The fingerprints each config's writer keeps: of all its columns (the content),
 # and of the documents' ids and checksums (the sources).
@@ -66,6 +84,10 @@ class ReleaseError(Exception):
     """A release cannot be written as asked; the message says why and what to do."""
 
 
+class BuildLocked(ReleaseError):
+    """Another build is writing into the same directory of releases."""
+
+
 @dataclass
 class BuildResult:
     """What a build did: the release it wrote (or found unchanged) and its counts."""
@@ -74,6 +96,7 @@ class BuildResult:
     path: Path
     written: bool
     counts: dict = field(default_factory=dict)
+    bad_input: BadInputLog = field(default_factory=BadInputLog)  # what was left out or repaired
 
 
 def data_file(config: str, shard: int = 0, shards: int = 1) -> str:
@@ -146,6 +169,7 @@ def build(
     jobs: int = 1,
     progress: bool = False,
     limits: Limits = Limits(),
+    options: ReadOptions = ReadOptions(),
 ) -> BuildResult:
     """Extract every document of ``sources`` and write a release into ``out``.
 
@@ -156,10 +180,20 @@ def build(
     draws a bar on stderr; ``limits`` bound the memory the build takes and the
     size of its files. With ``gold`` (annotated JSON Lines, see
     :mod:`quotes.evaluate`), the extractor is measured on its ``gold_part`` and
-    the figures go into release.json and the card.
+    the figures go into release.json and the card. ``options`` say what bad
+    input does (see :mod:`quotes.badinput`): by default it is left out and
+    listed in ``BuildResult.bad_input`` and release.json; a build where every
+    document was left out writes nothing and raises ``ReleaseError``.
     """
+    options.check()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    with build_lock(out):
+        remove_stale_staging(out)
+        return _build_locked(sources, out, version, gold, gold_part, fields, jobs, progress, limits, options)
+
+
+def _build_locked(sources, out: Path, version, gold, gold_part, fields, jobs, progress, limits, options) -> BuildResult:
     releases = existing_releases(out)
     if version is not None and parse_version(version) in releases:
         raise ReleaseError(
@@ -181,18 +215,25 @@ def build(
 
         # Before the rows: a gold file that cannot be read fails in seconds, not after the build.
         evaluation = release_evaluation(gold, gold_part)
-    staging = Path(tempfile.mkdtemp(prefix=".building-", dir=out))
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=out))
     try:
         stats = ReleaseStats()
+        bad_input = BadInputLog()
         counts, content, sources_fingerprint, shards = _write_tables(
-            sources, staging, version, fields, jobs, progress, limits, stats
+            sources, staging, version, fields, jobs, progress, limits, stats, options, bad_input
         )
+        if counts["documents"] == 0 and bad_input.skipped_count:
+            first = bad_input.skipped[0]
+            raise ReleaseError(
+                f"every document was left out ({bad_input.skipped_count}; the first: {first.message()}); "
+                "nothing was written: fix the input, or see --encoding-errors"
+            )
         newest = releases[max(releases)] if releases else None
         if unchanged_is_noop and newest is not None:
             previous = json.loads((newest / RELEASE_FILE).read_text(encoding="utf-8"))
             if previous.get("content_sha256") == content:
                 shutil.rmtree(staging)
-                return BuildResult(previous["version"], newest, written=False, counts=previous.get("counts", {}))
+                return BuildResult(previous["version"], newest, False, previous.get("counts", {}), bad_input)
         manifest = {
             "name": "quotes",
             "version": version,
@@ -205,6 +246,8 @@ def build(
             "configs": shards,
             "previous_versions": [format_version(v) for v in releases],
             "stats": stats.to_dict(),
+            "read_options": options._asdict(),
+            **bad_input.to_dict(),
         }
         if evaluation is not None:
             manifest["evaluation"] = evaluation
@@ -216,7 +259,7 @@ def build(
         manifest["files"] = {
             name: sha256_file(staging / name) for name in sorted(_relative_files(staging)) if name != RELEASE_FILE
         }
-        (staging / RELEASE_FILE).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (staging / RELEASE_FILE).write_bytes(manifest_bytes(seal(manifest)))
         _sync_tree(staging)
         final = out / f"v{version}"
         try:
@@ -224,18 +267,105 @@ def build(
         except OSError:
             raise ReleaseError(f"{final} appeared while this build ran; nothing was changed, build again") from None
         _sync_directory(out)
-        return BuildResult(version, final, written=True, counts=counts)
+        return BuildResult(version, final, True, counts, bad_input)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
 
 
+@contextlib.contextmanager
+def build_lock(out: Path) -> Iterator[None]:
+    """Hold the lock of a directory of releases, or raise ``BuildLocked`` naming the build that holds it.
+
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> with build_lock(out):
+    ...     with build_lock(out):
+    ...         pass
+    Traceback (most recent call last):
+    ...
+    quotes.release.BuildLocked: ...: another build is writing releases here (...); wait for it to end, or build into another --out
+    """
+    import fcntl  # POSIX; the lock is what keeps two builds from writing one version
+
+    # The directory itself is locked: a lock file would be left behind (and
+    # removing it races with the next build that opens it).
+    descriptor = os.open(out, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildLocked(
+                f"{out}: another build is writing releases here ({_lock_holder(out)}); "
+                "wait for it to end, or build into another --out"
+            ) from None
+        except OSError as error:
+            raise ReleaseError(f"{out}: cannot be locked ({error.strerror}); build into a directory on a local file system") from None
+        yield
+    finally:
+        os.close(descriptor)  # which releases the lock, as the end of the process does
+
+
+def _lock_holder(out: Path) -> str:
+    """The build that holds the lock, named by its staging directory when it has made one."""
+    for staging in sorted(out.glob(STAGING_PREFIX + "*")):
+        pid = staging.name[len(STAGING_PREFIX) :].partition("-")[0]
+        if pid.isdigit() and _alive(int(pid)):
+            return f"process {pid}, writing {staging.name}"
+    return "a build that has only just started"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, and someone else's
+        return True
+    return True
+
+
+def remove_stale_staging(out: Path) -> list[Path]:
+    """Remove the staging directories of builds that died; returns them.
+
+    Call only with the lock held: every other build's staging is then a dead one's.
+
+    >>> remove_stale_staging(Path("seeds"))
+    []
+    """
+    stale = sorted(out.glob(STAGING_PREFIX + "*"))
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)
+    return stale
+
+
+def manifest_bytes(manifest: dict) -> bytes:
+    """release.json as written: indented JSON, keys in their order, text as is, a final line break.
+
+    >>> manifest_bytes({"version": "1.0.0"})
+    b'{\\n  "version": "1.0.0"\\n}\\n'
+    """
+    return (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def seal(manifest: dict) -> dict:
+    """The manifest with ``manifest_sha256``: the sha256 of the bytes of all its other fields.
+
+    >>> seal({"version": "1.0.0"})[MANIFEST_CHECKSUM][:12]
+    '604335dd696d'
+    """
+    body = {key: value for key, value in manifest.items() if key != MANIFEST_CHECKSUM}
+    return {**body, MANIFEST_CHECKSUM: hashlib.sha256(manifest_bytes(body)).hexdigest()}
+
+
 def _write_tables(
-    sources, staging: Path, version: str, fields, jobs, progress, limits, stats: ReleaseStats
+    sources, staging: Path, version: str, fields, jobs, progress, limits, stats: ReleaseStats,
+    options: ReadOptions, bad_input: BadInputLog,
 ) -> tuple[dict, str, str, dict]:
     """Stream documents in, quote and document rows out; return counts, fingerprints and shards.
 
-    ``stats`` counts the rows as they pass, for the card (see :mod:`quotes.stats`).
+    ``stats`` counts the rows as they pass, for the card (see :mod:`quotes.stats`);
+    ``bad_input`` gathers what was left out or repaired.
     """
     schemas = {name: schema_with_metadata(name, version) for name in CONFIGS}
 
@@ -245,13 +375,14 @@ def _write_tables(
         }
 
     counts = {"documents": 0, "quotes": 0, "attributed": 0, "direct": 0, "partial": 0, "bytes": 0}
-    batches = batched(read_documents(sources, fields), limits.batch_bytes)
+    batches = batched(read_documents(sources, fields, options, bad_input.add), limits.batch_bytes)
+    extract = functools.partial(extract_rows, strict=options.strict)
     try:
         writers = _extract_into(
-            SortedRows(open_writers, staging / ".sorting", limits), batches, jobs, progress, counts, stats
+            SortedRows(open_writers, staging / ".sorting", limits), batches, extract, jobs, progress, counts, stats, bad_input
         )
     except DuplicateId as duplicate:
-        raise SourceError(_duplicate_message(sources, fields, duplicate.doc_id)) from None
+        raise _duplicate_error(sources, fields, options, duplicate.doc_id) from None
     counts["arrow_bytes"] = {name: writers[name].arrow_bytes for name in CONFIGS}
     content = hashlib.sha256()
     for name in CONFIGS:
@@ -261,13 +392,16 @@ def _write_tables(
 
 
 def _extract_into(
-    sorted_rows: SortedRows, batches, jobs: int, progress: bool, counts: dict, stats: ReleaseStats
+    sorted_rows: SortedRows, batches, extract, jobs: int, progress: bool, counts: dict, stats: ReleaseStats,
+    bad_input: BadInputLog,
 ) -> dict[str, ShardWriter]:
     """Extract the batches in ``jobs`` processes into ``sorted_rows``, counting; returns the closed writers."""
     bar = BuildProgress(progress)
     try:
-        with contextlib.closing(imap_ordered(extract_rows, batches, jobs)) as results:
+        with contextlib.closing(imap_ordered(extract, batches, jobs)) as results:
             for rows in results:
+                for failure in rows.failed:
+                    bad_input.add(failure)
                 sorted_rows.add(rows)
                 stats.add_rows(rows.quotes, rows.documents)
                 bar.add(rows.documents.num_rows, _count(counts, rows), rows.quotes.num_rows)
@@ -289,12 +423,17 @@ def _count(counts: dict, rows: Rows) -> int:
     return n_bytes
 
 
-def _duplicate_message(sources, fields: Fields, doc_id: str) -> str:
+def _duplicate_error(sources, fields: Fields, options: ReadOptions, doc_id: str) -> SourceError:
     """Where the documents that share ``doc_id`` were read, found by reading the sources again."""
-    places = [document.where for document in read_documents(sources, fields) if document.doc_id == doc_id][:3]
-    return (
-        f"{' and '.join(places)}: documents share the doc_id {doc_id!r}; every document needs its own id: "
-        "choose an id field with unique values (--id-field), or remove the repeated documents"
+    # Read as the build did, but past any bad input: the build has reported it already.
+    lenient = options._replace(strict=False, encoding_errors="replace" if options.encoding_errors == "replace" else "skip")
+    documents = read_documents(sources, fields, lenient, on_bad_input=lambda bad: None)
+    places = [document.where for document in documents if document.doc_id == doc_id][:3]
+    return SourceError(
+        " and ".join(places),
+        f"documents share the doc_id {doc_id!r}; every document needs its own id: "
+        "choose an id field with unique values (--id-field), or remove the repeated documents",
+        "duplicate_id",
     )
 
 

@@ -185,12 +185,23 @@ def _rows(release: Path, config: str, columns: list[str]) -> Iterator[dict]:
 
 
 def parquet_files(release: str | os.PathLike, config: str) -> list[Path]:
-    """The Parquet files of one config of a release, in shard order (what the card's configs glob reads).
+    """The Parquet files of one config of a release, in shard order.
+
+    Those release.json lists, so that a file dropped into a release is never
+    read (see ``quotes.load``); in a directory without release.json (the shards
+    ``quotes.spark.write_shards`` wrote), every file of ``data/CONFIG/``.
 
     >>> parquet_files("seeds", "quotes")
     []
     """
-    return sorted(Path(release).glob(f"data/{config}/*.parquet"))
+    root = Path(release)
+    manifest_path = root / "release.json"
+    if manifest_path.is_file():
+        from quotes.load import config_files, inside_path, read_manifest  # load imports this module
+
+        names = config_files(read_manifest(root), config, manifest_path)
+        return [inside_path(root, name, manifest_path) for name in names]
+    return sorted(root.glob(f"data/{config}/*.parquet"))
 
 
 def summary_rows(manifest: dict) -> list[tuple[str, str]]:

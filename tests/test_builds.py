@@ -5,8 +5,12 @@ a small real corpus need all of them), loadable by datasets and checked by quote
 from __future__ import annotations
 
 import json
+import os
 import random
+import tempfile
+from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from datasets import load_dataset
@@ -15,7 +19,7 @@ import quotes
 from quotes.release import RELEASE_FILE, build
 from quotes.shards import Limits
 from quotes.sources import SourceError
-from tests.conftest import seed_records, write_jsonl
+from tests.conftest import SEEDS, seed_records, write_jsonl
 
 RECORDS = seed_records()
 # Small enough that 87 documents make many batches, row groups, shards and sorted
@@ -99,3 +103,30 @@ def test_a_repeated_id_in_order_is_caught_at_once(tmp_path):
     corpus = write_jsonl(tmp_path / "news.jsonl", [{"id": "a", "text": "x"}, {"id": "a", "text": "y"}])
     with pytest.raises(SourceError, match=r"news.jsonl:1 and .*news.jsonl:2: documents share the doc_id 'a'"):
         build([corpus], tmp_path / "out")
+
+
+def test_text_files_listed_in_any_order_make_the_same_release(tmp_path):
+    """Two copies of a directory of text files, written in opposite orders (so that a file system
+    listing them in the order they were made, as tmpfs does, lists them in opposite orders),
+    built with one job and two: the same bytes, release.json included."""
+    articles = {f"{year}/{path.name}": path.read_bytes() for year in ("2024", "2025/march") for path in sorted(SEEDS.glob("*.txt"))}
+    articles["2025/notes/bad.txt"] = b"\xff\xfe not UTF-8"  # left out, and listed the same way in both
+    articles["crlf.txt"] = articles["2024/002_d268800eac509475.txt"].replace(b"\n", b"\r\n")
+    shm = Path("/dev/shm")
+    with tempfile.TemporaryDirectory(dir=shm if shm.is_dir() and os.access(shm, os.W_OK) else tmp_path) as scratch:
+        corpora = []
+        for name, order in (("one", sorted(articles)), ("two", sorted(articles, reverse=True))):
+            for relative in order:
+                path = Path(scratch) / name / relative
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(articles[relative])
+            corpora.append(Path(scratch) / name)
+        listings = [os.listdir(corpus / "2024") for corpus in corpora]
+        one = build([corpora[0]], tmp_path / "one", limits=TINY, jobs=1).path
+        two = build([corpora[1]], tmp_path / "two", limits=TINY, jobs=2).path
+    assert release_files(one) == release_files(two)
+    if Path(scratch).parent == shm:
+        assert listings[0] == listings[1][::-1] != listings[1]
+    manifest = json.loads((one / RELEASE_FILE).read_text())
+    assert manifest["pyarrow_version"] == pa.__version__
+    assert manifest["counts"]["documents"] == 11 and manifest["skipped"]["count"] == 1

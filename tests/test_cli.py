@@ -61,12 +61,12 @@ def test_build_defaults_to_seeds_and_releases(tmp_path):
 
 def test_errors_are_one_line_with_the_file_and_exit_1(tmp_path):
     (tmp_path / "bad.txt").write_bytes("ok “café”".encode() + b"\xff")
-    result = run("extract", str(tmp_path / "bad.txt"))
+    result = run("extract", str(tmp_path / "bad.txt"), "--encoding-errors", "strict")
     assert result.returncode == 1
     assert result.stderr.startswith(f"Error: {tmp_path / 'bad.txt'}: not valid UTF-8 at byte 14")
 
 
-@pytest.mark.parametrize("command", ["extract", "build", "eval", "stats", "show", "publish"])
+@pytest.mark.parametrize("command", ["extract", "build", "eval", "stats", "show", "publish", "verify"])
 def test_every_command_has_help(command):
     result = run(command, "--help")
     assert result.returncode == 0
@@ -99,6 +99,49 @@ def test_extract_gives_the_same_lines_for_any_number_of_jobs(tmp_path):
 
 def test_a_record_without_the_text_field_is_named_by_line(tmp_path):
     corpus = write_jsonl(tmp_path / "news.jsonl", [{"id": "a", "text": "x"}, {"id": "b", "content": "y"}])
-    result = run("extract", str(corpus))
+    result = run("extract", str(corpus), "--strict")
     assert result.returncode == 1
     assert result.stderr.startswith(f"Error: {corpus}:2: no field 'text' (the record has: content, id); name the text field with --text-field")
+
+
+def bad_corpus(root):
+    """A directory with a good file, a file that is not UTF-8, and JSON Lines with a record without text."""
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("“Yes,” she said.\n", encoding="utf-8")
+    (corpus / "bad.txt").write_bytes("ok “café”".encode() + b"\xff")
+    write_jsonl(corpus / "news.jsonl", [{"id": "r1", "text": "“No,” he said."}, {"id": "r2", "body": "x"}])
+    return corpus
+
+
+def test_build_leaves_out_bad_input_lists_it_and_exits_0_unless_strict(tmp_path):
+    corpus = bad_corpus(tmp_path)
+    args = ["build", str(corpus), "--out", str(tmp_path / "out"), "--quiet"]
+    strict = run(*args, "--strict")
+    assert strict.returncode == 1 and not (tmp_path / "out" / "v1.0.0").exists()
+    assert strict.stderr == f"Error: {corpus / 'bad.txt'}: not valid UTF-8 at byte 14 (invalid start byte); convert the file to UTF-8 (for example with iconv) or build with --encoding-errors replace\n"
+    result = run(*args)
+    assert result.returncode == 0, result.stderr
+    assert "documents          2\n" in result.stdout
+    assert "  left out           2 documents (listed in release.json)\n" in result.stdout
+    assert f"    {corpus / 'bad.txt'}: not valid UTF-8 at byte 14" in result.stdout
+    assert f"    {corpus / 'news.jsonl'}:2: no field 'text' (the record has: body, id)" in result.stdout
+    skipped = json.loads((tmp_path / "out" / "v1.0.0" / "release.json").read_text())["skipped"]
+    assert [(entry["file"], entry["reason"]) for entry in skipped["documents"]] == [("bad.txt", "not_utf8"), ("news.jsonl", "missing_field")]
+
+
+def test_extract_names_what_it_leaves_out_on_stderr(tmp_path):
+    corpus = bad_corpus(tmp_path)
+    result = run("extract", str(corpus))
+    assert result.returncode == 0
+    assert [json.loads(line)["text"] for line in result.stdout.splitlines()] == ["Yes,", "No,"]
+    assert result.stderr.splitlines() == [
+        f"skipped: {corpus / 'bad.txt'}: not valid UTF-8 at byte 14 (invalid start byte); convert the file to UTF-8 (for example with iconv) or build with --encoding-errors replace",
+        f"skipped: {corpus / 'news.jsonl'}:2: no field 'text' (the record has: body, id); name the text field with --text-field",
+        "2 documents left out (missing_field: 1, not_utf8: 1)",
+    ]
+    (tmp_path / "pasted.txt").write_bytes(b"\xe9t\xe9: " + "“Yes,” she said.".encode())  # Latin-1 before UTF-8
+    replaced = run("extract", str(tmp_path / "pasted.txt"), "--encoding-errors", "replace")
+    assert replaced.returncode == 0 and replaced.stderr.startswith(f"replaced: {tmp_path / 'pasted.txt'}: 2 sequences of bytes")
+    row = json.loads(replaced.stdout)
+    assert (row["start"], row["byte_start"], row["byte_end"]) == (6, 8, 12)  # in the file, each U+FFFD was one byte
