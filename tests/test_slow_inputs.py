@@ -26,17 +26,20 @@ KINDS = {
 }
 
 
-def best_time(text: str) -> float:
-    best = float("inf")
-    for _ in range(3):
-        started = time.process_time()
-        extract(text)
-        best = min(best, time.process_time() - started)
-    return best
+def best_times(small: str, large: str) -> tuple[float, float]:
+    """The shortest CPU time of each text over several alternating runs: the
+    alternation and the minimum keep a busy machine from tipping the ratio."""
+    best = [float("inf"), float("inf")]
+    for _ in range(4):
+        for index, text in enumerate((small, large)):
+            started = time.process_time()
+            extract(text)
+            best[index] = min(best[index], time.process_time() - started)
+    return best[0], best[1]
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_ten_times_the_text_takes_at_most_fifteen_times_as_long(kind):
-    small, large = KINDS[kind](20_000), KINDS[kind](200_000)
-    ratio = best_time(large) / max(best_time(small), 1e-4)
+    small, large = best_times(KINDS[kind](30_000), KINDS[kind](300_000))
+    ratio = large / max(small, 1e-4)
     assert ratio <= 15, f"{kind}: 10x the text took {ratio:.1f}x the time"
