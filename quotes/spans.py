@@ -12,7 +12,9 @@ stack of open quotations:
 - a quotation inside a quotation stays part of the outer one;
 - at a paragraph end, an open quotation continues only if the next paragraph
   opens again (a quotation over several paragraphs); otherwise the open mark is
-  given up, so one unbalanced mark never swallows the rest of the document.
+  given up, so one unbalanced mark never swallows the rest of the document;
+  a text with no line breaks is given the same protection by giving up a
+  quotation that runs over 10,000 characters of one paragraph.
 
 Only outermost quotations are returned, each with its ``kind``: ``direct`` for a
 set-off utterance, ``partial`` for a fragment inside the author's own sentence.
@@ -81,6 +83,7 @@ _DECADE = re.compile(r"\d\d(?:s\b|\b)")
 _WORD = re.compile(r"[^\W\d_]+")
 _SENTENCE_END = frozenset(".!?")
 _DEEPEST = 8  # quotations open at once at most, and how far out a closing mark may reach
+_LONGEST = 10_000  # characters of one paragraph a quotation may run over before it is given up
 
 
 @cache
@@ -105,6 +108,7 @@ class _Open:
     paragraphs: int = 1
     inner: list[Span] = field(default_factory=list)  # closed quotations inside it
     fallback: tuple[int, int] | None = None  # a possessive-shaped ’ that may close it
+    since: int = -1  # where its current paragraph began (its start, or a reopening mark)
 
 
 def find_spans(text: str) -> list[Span]:
@@ -139,6 +143,11 @@ class _Pairing:
             at, after = token.span()
             if self.stack:
                 self._paragraph_ends(at)
+                if self.stack and at - max(self.stack[0].start, self.stack[0].since) > _LONGEST:
+                    # No quotation runs this long in one paragraph: the opening mark was a
+                    # stray one. Given up here, so that a text with no line breaks at all
+                    # cannot be swallowed by one unbalanced mark.
+                    self._give_up()
             if at != self.skip_at:
                 mark = token.group()
                 if mark == "'''":
@@ -175,6 +184,7 @@ class _Pairing:
                 del self.stack[1:]  # an inner quotation never runs over a paragraph end
                 outer.paragraphs += 1
                 outer.fallback = None
+                outer.since = ahead
                 self.skip_at = ahead
             else:
                 self._give_up()

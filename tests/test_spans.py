@@ -47,3 +47,23 @@ def test_a_long_run_of_opening_marks_is_linear():
     # An unbalanced mark is given up at each paragraph end; nothing piles up.
     text = ("“open " * 2000 + "\n") * 50
     assert find_spans(text) == []
+
+
+def test_a_stray_mark_on_a_line_with_no_end_is_given_up_after_a_long_run():
+    # A file on one line has no paragraph end to resynchronise at; past _LONGEST characters
+    # the opening mark is taken for a stray one, and the quotation after it is still found.
+    from quotes.spans import _LONGEST
+
+    filler = "and more words " * (_LONGEST // 15 + 10)
+    text = f'One "stray mark {filler}then "a real one" here.'
+    assert [s.text for s in find_spans(text)] == ["a real one"]
+
+
+def test_a_long_quotation_within_the_limit_is_kept_whole():
+    from quotes.spans import _LONGEST
+
+    speech = "We will go on. " * (_LONGEST // 15 - 10)
+    paragraphs = f"She said:\n\n“{speech}\n\n“{speech}”\n\nThen she left."
+    spans = find_spans(paragraphs)
+    assert len(spans) == 1 and spans[0].paragraphs == 2
+    assert len(spans[0].text) > _LONGEST  # the limit is per paragraph, not per quotation
