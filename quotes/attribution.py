@@ -433,8 +433,12 @@ def _continue_turns(text: str, spans: list[Span], units: list[_Unit], number: in
     last = last_direct = None  # the last attributed quotation so far, and the last direct one
     for position, index in enumerate(indices):
         if found[index] is None:
-            # A direct quotation continues the last direct one, not a fragment quoted in passing.
-            source = last_direct if last_direct is not None and spans[index].kind == "direct" else last
+            # A direct quotation continues the last direct one, not a fragment quoted in
+            # passing, unless that fragment's speaker was named after it, just before
+            # this quotation ("she does need him," Kunin said. "The great achievement…").
+            source = last
+            if last_direct is not None and spans[index].kind == "direct" and not _named_after(spans, found, last):
+                source = last_direct
             if source is not None:
                 found[index] = replace(found[source], rule=SAME_PARAGRAPH_TURN)
             elif next_found[position] is not None and _opens_sentence(unit, position):
@@ -442,12 +446,16 @@ def _continue_turns(text: str, spans: list[Span], units: list[_Unit], number: in
             elif position == 0 and number > 0 and _only_quotations(unit):
                 before = units[number - 1]
                 previous = found[before.spans[-1]]
-                if previous is not None and _adjacent(text, before, unit):
+                if previous is not None and _adjacent(text, before, unit) and _ends_with_turn(before, previous):
                     found[index] = replace(previous, rule=NEXT_PARAGRAPH_TURN)
         if found[index] is not None:
             last = index
             if spans[index].kind == "direct":
                 last_direct = index
+
+
+def _named_after(spans: list[Span], found: list, index: int | None) -> bool:
+    return index is not None and found[index].speaker_start >= spans[index].close_end
 
 
 def _opens_sentence(unit: _Unit, position: int) -> bool:
@@ -460,6 +468,18 @@ def _only_quotations(unit: _Unit) -> bool:
     """A paragraph of quotations with no reporting verb outside them."""
     tags = unit.tokens.tags
     return tags[:1] == "Q" and not _has_verb(tags, 0, len(tags))
+
+
+def _ends_with_turn(before: _Unit, previous: Attribution) -> bool:
+    """The paragraph ends with the attributed quotation or with the sentence naming
+    its speaker: a paragraph that goes on to a sentence of its own ("Trump added.
+    He then had a question for the crowd.") hands the turn to nobody."""
+    tokens = before.tokens
+    if not before.sentences:
+        return True
+    last_sentence = tokens.starts[before.sentences[-1]]
+    last_quote = tokens.starts[before.quote_tokens[-1]] if before.quote_tokens else -1
+    return last_quote >= last_sentence or previous.speaker_start >= last_sentence
 
 
 def _adjacent(text: str, before: _Unit, unit: _Unit) -> bool:

@@ -466,8 +466,15 @@ def _canonical(text: str, attribution: Attribution, names: Names, speakers: dict
         apposed = _name_in(text[start:end], start, names, whole=True)
         if apposed:
             return apposed
+    organisation = tags.startswith("D") and "T" not in tags and "R" not in tags
+    if "O" in tags and not organisation:
+        # "Jeb Bush of Florida", "Jeffrey Lewis of the James Martin Center": the person
+        # is named before the place or the institution.
+        person = _PLACE.split(mention, maxsplit=1)[0]
+        if person != mention and person.split()[-1][:1].isupper():
+            mention, tags = person, tags[: tags.find("O")]
     if tags.endswith("N"):
-        if tags.startswith("D") and "T" not in tags and "R" not in tags:
+        if organisation:
             return _plain(mention)  # an organisation: the Kremlin
         if "C" in tags:  # "Jane Roe and John Doe wrote": each name in its canonical form
             parts = regex.split(r"\s+(?:and|&)\s+", mention)
@@ -479,6 +486,9 @@ def _canonical(text: str, attribution: Attribution, names: Names, speakers: dict
         return person
     owner = names.owner_of(head, attribution.speaker_start)
     return owner or _plain(mention)
+
+
+_PLACE = regex.compile(r"\s+(?:of|from|at)\s+")
 
 
 def _name_in(mention: str, at: int, names: Names, whole: bool = False) -> str | None:
