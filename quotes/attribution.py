@@ -435,7 +435,7 @@ def _continue_turns(text: str, spans: list[Span], units: list[_Unit], number: in
         if found[index] is None:
             # A direct quotation continues the last direct one, not a fragment quoted in
             # passing, unless that fragment's speaker was named after it, just before
-            # this quotation ("she does need him," Kunin said. "The great achievement…").
+            # this quotation (…that "we will need them," Moreno said. "The hard part starts now.").
             source = last
             if last_direct is not None and spans[index].kind == "direct" and not _named_after(spans, found, last):
                 source = last_direct
@@ -472,8 +472,8 @@ def _only_quotations(unit: _Unit) -> bool:
 
 def _ends_with_turn(before: _Unit, previous: Attribution) -> bool:
     """The paragraph ends with the attributed quotation or with the sentence naming
-    its speaker: a paragraph that goes on to a sentence of its own ("Trump added.
-    He then had a question for the crowd.") hands the turn to nobody."""
+    its speaker: a paragraph that goes on to a sentence of its own ("Alvarez added.
+    She then took questions from the audience.") hands the turn to nobody."""
     tokens = before.tokens
     if not before.sentences:
         return True

@@ -468,7 +468,7 @@ def _canonical(text: str, attribution: Attribution, names: Names, speakers: dict
             return apposed
     organisation = tags.startswith("D") and "T" not in tags and "R" not in tags
     if "O" in tags and not organisation:
-        # "Jeb Bush of Florida", "Jeffrey Lewis of the James Martin Center": the person
+        # "Jeb Bush of Florida", "Helen Marsh of the Oxford Institute": the person
         # is named before the place or the institution.
         person = _PLACE.split(mention, maxsplit=1)[0]
         if person != mention and person.split()[-1][:1].isupper():
