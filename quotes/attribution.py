@@ -34,11 +34,18 @@ from quotes import lexicons
 from quotes.spans import Span, line_end, line_start
 from quotes.tagging import Tokens, lowercase_words, sentence_boundary as _sentence_boundary, sentence_starts, tag
 
-SAME_PARAGRAPH_TURN = "same_paragraph_turn"
+# Turns: a quotation with no rule of its own continues the speaker of a quotation near it.
+SAME_PARAGRAPH_TURN = "same_paragraph_turn"  # a direct quotation after an attributed one
+PARTIAL_TURN = "partial_turn"  # a fragment quoted shortly after an attributed quotation
+FOLLOWING_TURN = "following_turn"  # a quotation opening a paragraph whose speaker is named later
+NEXT_PARAGRAPH_TURN = "next_paragraph_turn"  # a paragraph of quotations after an attributed one
+TURNS = (SAME_PARAGRAPH_TURN, PARTIAL_TURN, FOLLOWING_TURN, NEXT_PARAGRAPH_TURN)
+# A fragment quoted further than this (in characters) from the last speaker named is
+# more often someone else's word than the same speaker's.
+_PARTIAL_TURN_REACH = 200
 # A rule whose measured precision is below this attributes nothing: a wrong
 # speaker is worse than none. Chosen on the development half of the gold data.
 MIN_CONFIDENCE = 0.75
-NEXT_PARAGRAPH_TURN = "next_paragraph_turn"
 _VERBS = ("V", "K", "v", "Y", "y")
 _CONTEXT_TOKENS = 120  # at most this many tokens either side of a quotation are read
 _CONTEXTS = ("right", "tail", "left", "previous", "intro")
@@ -135,9 +142,9 @@ def rule_names() -> tuple[str, ...]:
     """Every rule that can attribute a quotation: the patterns, then the turn rules.
 
     >>> rule_names()[-2:]
-    ('same_paragraph_turn', 'next_paragraph_turn')
+    ('following_turn', 'next_paragraph_turn')
     """
-    return tuple(r.name for r in rules()) + (SAME_PARAGRAPH_TURN, NEXT_PARAGRAPH_TURN)
+    return tuple(r.name for r in rules()) + TURNS
 
 
 def rule(name: str) -> Rule:
@@ -213,7 +220,7 @@ def attribute(text: str, spans: list[Span], min_confidence: float = 0.0) -> list
             if candidate and confidence.get(candidate.rule, 0.0) >= min_confidence:
                 found[index] = candidate
     for number, unit in enumerate(units):
-        _continue_turns(text, spans, units, number, found)
+        _continue_turns(text, spans, units, number, found, lambda turn: confidence.get(turn, 0.0) >= min_confidence)
     return found
 
 
@@ -421,7 +428,9 @@ def _ends_sentence(between: str, before: Span) -> bool:
     return any(mark in between for mark in ".!?\n") or before.text.rstrip()[-1:] in (".", "!", "?")
 
 
-def _continue_turns(text: str, spans: list[Span], units: list[_Unit], number: int, found: list) -> None:
+def _continue_turns(
+    text: str, spans: list[Span], units: list[_Unit], number: int, found: list, allowed: Callable[[str], bool]
+) -> None:
     unit = units[number]
     indices = unit.spans
     # The next attributed quotation after each position, found in one backward pass.
@@ -436,18 +445,25 @@ def _continue_turns(text: str, spans: list[Span], units: list[_Unit], number: in
             # A direct quotation continues the last direct one, not a fragment quoted in
             # passing, unless that fragment's speaker was named after it, just before
             # this quotation (…that "we will need them," Moreno said. "The hard part starts now.").
+            direct = spans[index].kind == "direct"
             source = last
-            if last_direct is not None and spans[index].kind == "direct" and not _named_after(spans, found, last):
+            if last_direct is not None and direct and not _named_after(spans, found, last):
                 source = last_direct
+            turn = None
             if source is not None:
-                found[index] = replace(found[source], rule=SAME_PARAGRAPH_TURN)
+                if direct:
+                    turn = replace(found[source], rule=SAME_PARAGRAPH_TURN)
+                elif spans[index].open_start - found[source].speaker_end <= _PARTIAL_TURN_REACH:
+                    turn = replace(found[source], rule=PARTIAL_TURN)
             elif next_found[position] is not None and _opens_sentence(unit, position):
-                found[index] = replace(next_found[position], rule=SAME_PARAGRAPH_TURN)
+                turn = replace(next_found[position], rule=FOLLOWING_TURN)
             elif position == 0 and number > 0 and _only_quotations(unit):
                 before = units[number - 1]
                 previous = found[before.spans[-1]]
                 if previous is not None and _adjacent(text, before, unit) and _ends_with_turn(before, previous):
-                    found[index] = replace(previous, rule=NEXT_PARAGRAPH_TURN)
+                    turn = replace(previous, rule=NEXT_PARAGRAPH_TURN)
+            if turn is not None and allowed(turn.rule):
+                found[index] = turn
         if found[index] is not None:
             last = index
             if spans[index].kind == "direct":
