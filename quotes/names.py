@@ -66,9 +66,14 @@ _UPPER = "[" + "".join(re.escape(c) for c in map(chr, range(0x3000)) if c.isuppe
 @cache
 def _name_run() -> re.Pattern:
     """A run of capitalised words (an abbreviation keeps its full stop), initials and name particles."""
-    word = rf"{_UPPER}(?:[\w'’\-]*\w)?\.?"
+    rest_of_word = r"(?:[\w'’\-]*\w)?\.?"
+    word = _UPPER + rest_of_word
     particle = r"(?:de|da|di|del|della|der|den|van|von|bin|ibn|al|el|la|le|du|dos)(?=[ \u00a0]+" + _UPPER + ")"
-    return re.compile(rf"(?<![\w])(?!\d){word}(?:[ \u00a0]+(?:{word}|{particle}))*")
+    # The pattern opens with the capital itself, so that the engine skips straight from
+    # capital to capital; the look-behind after it keeps the capital from standing
+    # inside a word, and a capital is never a digit. (Opening with the look-behind made
+    # the engine try it at every character.)
+    return re.compile(rf"{_UPPER}(?<!\w.){rest_of_word}(?:[ \u00a0]+(?:{word}|{particle}))*")
 
 
 @dataclass(frozen=True)
