@@ -339,7 +339,10 @@ def _mentions(text: str, surname: str, start: int = 0, stop: int | None = None) 
     while at >= 0:
         end = at + len(surname)
         if (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
-            before = _words_before().match(text, max(0, at - 120), at)
+            # The words must end in a space right before the surname: without one, the
+            # (costly) backward match is spared.
+            spaced = text[at - 1 : at] in (" ", "\u00a0")
+            before = _words_before().match(text, max(0, at - 120), at) if spaced else None
             words = before.group().split() if before else []
             start = before.start() if before else at
             for index in range(len(words) - 1, -1, -1):
@@ -396,6 +399,17 @@ def _occurrences(text: str, start: int = 0, end: int | None = None) -> list[Occu
 
 def _occurrence(words: list[str], start: int, end: int) -> list[Occurrence]:
     """The name in a run of capitalised words, without titles and sentence openers."""
+    found = _name_and_titles(tuple(words))
+    if found is None:
+        return []
+    name, leading = found
+    return [Occurrence(start, end, name, leading)]
+
+
+@lru_cache(maxsize=100_000)
+def _name_and_titles(words: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The name in a run of words and the titles before it, or ``None``: worked out
+    once per run of words, since the same names come back again and again."""
     titles = _titles()
     not_names = lexicons.words("not_names")
     # Words up to the last title are not part of the name (Ukrainian President ...).
@@ -404,8 +418,8 @@ def _occurrence(words: list[str], start: int, end: int) -> list[Occurrence]:
     name = [w[:-2] if w.endswith(_POSSESSIVE) else w for w in words[last_title + 1 :]]
     name = [w for w in name if w not in not_names]
     if not name:
-        return []
-    return [Occurrence(start, end, tuple(name), leading)]
+        return None
+    return tuple(name), leading
 
 
 def _gender_of_titles(titles: tuple[str, ...]) -> str | None:

@@ -210,15 +210,18 @@ def lowercase_words(text: str) -> LowercaseWords:
     return LowercaseWords(text)
 
 
+_GROUP, _START, _END = re.Match.group, re.Match.start, re.Match.end
+
+
 def _split(text: str, start: int, end: int, words: list, starts: list, ends: list) -> None:
     """Append the tokens of ``text[start:end]``, keeping an abbreviation's full stop."""
-    spans = [m.span() for m in _TOKEN.finditer(text, start, end)]
-    found = [text[a:b] for a, b in spans]
+    tokens = list(_TOKEN.finditer(text, start, end))
     first = len(words)
-    words.extend(found)
-    starts.extend(a for a, _ in spans)
-    ends.extend(b for _, b in spans)
-    if "." in found:
+    # map() over the match methods keeps the loops over tokens out of Python code.
+    words.extend(map(_GROUP, tokens))
+    starts.extend(map(_START, tokens))
+    ends.extend(map(_END, tokens))
+    if "." in words[first:]:
         _attach_full_stops(words, starts, ends, first)
 
 
@@ -275,7 +278,9 @@ def _variants(word: str) -> str:
 def _tag_words(words: list[str]) -> list[str]:
     """The tag of each word; quotation tokens (``""``) become Q."""
     lex = lexicon()
-    variants = [_VARIANTS.get(w) or _variants(w) for w in words]
+    variants = list(map(_VARIANTS.get, words))  # most words are known: looked up without a Python loop
+    if None in variants:
+        variants = [v or _variants(w) for v, w in zip(variants, words)]
     tags = [v[0] for v in variants]
     covered: set[int] = set()
     phrase_starts = lex.phrase_starts
