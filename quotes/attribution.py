@@ -79,7 +79,7 @@ class Rule:
         >>> rule("according_to_after").applies_to(",PV.")
         False
         """
-        return not self.requires or any(letter in tags for letter in self.requires)
+        return not self.requires or any(map(tags.__contains__, self.requires))
 
     def match(self, tags: str) -> regex.Match | None:
         """The match of this rule in a context's tags, if any.

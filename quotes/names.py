@@ -22,7 +22,7 @@ and maps every mention to one canonical form:
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 import re
 
 from dataclasses import dataclass
@@ -135,11 +135,29 @@ class Names:
         start, end = max(0, start), min(end, len(self.text))
         found: list[Occurrence] = []
         for chunk in range(start // _CHUNK, end // _CHUNK + 1):
-            names = self._chunks.get(chunk)
-            if names is None:
-                names = self._chunks[chunk] = _occurrences(self.text, self._cut(chunk), self._cut(chunk + 1))
-            found.extend(o for o in names if start <= o.start < end)
+            found.extend(o for o in self._chunk(chunk) if start <= o.start < end)
         return found
+
+    def occurrences_backwards(self, start: int, end: int) -> Iterator[Occurrence]:
+        """The names in ``text[start:end]``, the last first.
+
+        Chunks are scanned only as the caller gets to them: a pronoun's antecedent
+        is mostly found in the sentence before it, and the rest of its window is
+        then never scanned.
+
+        >>> [o.tokens for o in Names("Sen. Bernie Sanders met Joe Biden.").occurrences_backwards(0, 40)]
+        [('Joe', 'Biden'), ('Bernie', 'Sanders')]
+        """
+        start, end = max(0, start), min(end, len(self.text))
+        for chunk in range(end // _CHUNK, start // _CHUNK - 1, -1):
+            yield from reversed([o for o in self._chunk(chunk) if start <= o.start < end])
+
+    def _chunk(self, chunk: int) -> list[Occurrence]:
+        """The names in one chunk of the text, scanned on first use."""
+        names = self._chunks.get(chunk)
+        if names is None:
+            names = self._chunks[chunk] = _occurrences(self.text, self._cut(chunk), self._cut(chunk + 1))
+        return names
 
     def _cut(self, chunk: int) -> int:
         """Where a chunk begins: the first space after a sentence end (or any space) past
@@ -237,13 +255,14 @@ class Names:
         wanted = _PERSONAL_PRONOUNS.get(pronoun.lower())
         if wanted is None:
             return None
-        window = [o for o in self.occurrences_between(at - _ANTECEDENT_WINDOW, at) if not self._is_quoted(o.start)]
         # Nearest sentence first; in it, the first person named (the subject, mostly).
         # A name that is surely a person's one sentence further back beats a doubtful
         # one nearer (an organisation's name looks like a person's).
         nearest: int | None = None
         candidates: list[tuple[int, int, tuple[str, ...]]] = []  # (evidence, distance, person)
-        for occurrence in reversed(window):
+        for occurrence in self.occurrences_backwards(at - _ANTECEDENT_WINDOW, at):
+            if self._is_quoted(occurrence.start):
+                continue
             distance = self._sentences_between(occurrence.end, at)
             if nearest is not None and distance > nearest + 1:
                 break
@@ -305,7 +324,7 @@ class Names:
         titles = _role_titles().get(role.lower())
         if not titles:
             return None
-        for occurrence in reversed(self.occurrences_between(at - _LOOK_BACK, at)):
+        for occurrence in self.occurrences_backwards(at - _LOOK_BACK, at):
             if occurrence.start < at and set(occurrence.titles) & titles:
                 return " ".join(self._full_name(occurrence.tokens, occurrence.start, occurrence.titles))
         return None

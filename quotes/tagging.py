@@ -37,6 +37,8 @@ from __future__ import annotations
 from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import compress
+import operator
 
 import re
 
@@ -255,6 +257,9 @@ _BUCKET = {"D": 1, "a": 1, "G": 1, "": 2, ".": 2, "Q": 2, ":": 2, "N": 3}
 _PREVIOUS = ("w", "D", "", "N")  # a tag standing for each bucket
 _VARIANTS: dict[str, str] = {"": "QQQQ"}  # word -> its tag after each bucket; "" stands for a quotation
 _CACHE_LIMIT = 400_000  # distinct words before the cache starts over
+# The variants whose tag depends on the word before or after: so few kinds that a set
+# of them tells the words to revisit faster than a look at each word's variants.
+_AMBIGUOUS: set[str] = set()
 
 
 def _variants(word: str) -> str:
@@ -271,6 +276,8 @@ def _variants(word: str) -> str:
             variants += "?"  # may be part of a name: decided with the next word
         elif word[:1].isupper() and variants[0] in "XB":
             variants += "?"  # "Will" may be a name (George Will wrote): decided with the next word
+        if len(variants) > 4 or variants.count(variants[0]) != 4:
+            _AMBIGUOUS.add(variants)
         _VARIANTS[word] = variants
     return variants
 
@@ -281,10 +288,9 @@ def _tag_words(words: list[str]) -> list[str]:
     variants = list(map(_VARIANTS.get, words))  # most words are known: looked up without a Python loop
     if None in variants:
         variants = [v or _variants(w) for v, w in zip(variants, words)]
-    tags = [v[0] for v in variants]
+    tags = list(map(_FIRST, variants))
     covered: set[int] = set()
-    phrase_starts = lex.phrase_starts
-    for i in [i for i, w in enumerate(words) if w in phrase_starts]:
+    for i in _positions(words, lex.phrase_starts):
         if i in covered:
             continue
         phrase = _phrase_at(words, i, lex)
@@ -292,7 +298,7 @@ def _tag_words(words: list[str]) -> list[str]:
             length, letter = phrase
             tags[i : i + length] = letter * length
             covered.update(range(i, i + length))
-    for i in [i for i, v in enumerate(variants) if len(v) > 4 or v.count(v[0]) != 4]:
+    for i in _positions(variants, _AMBIGUOUS):
         if i in covered:
             continue
         previous = tags[i - 1] if i else ""
@@ -308,6 +314,18 @@ def _tag_words(words: list[str]) -> list[str]:
                 letter = "N"  # "Will Doyle said", "Will wrote": a name, not an auxiliary
         tags[i] = letter
     return tags
+
+
+_FIRST = operator.itemgetter(0)
+
+
+def _positions(items: list[str], wanted: Container[str]) -> list[int]:
+    """The indices of the items that are in ``wanted`` (in C: a loop over every token).
+
+    >>> _positions(["a", "b", "a"], {"a"})
+    [0, 2]
+    """
+    return list(compress(range(len(items)), map(wanted.__contains__, items)))
 
 
 def _verb_like(word: str, lex: _Lexicon) -> bool:
