@@ -418,11 +418,17 @@ def sentence_starts(tokens: Tokens, text: str) -> list[int]:
     """
     starts = [0]
     tags = tokens.tags
-    for i in range(len(tags) - 1):
+    # Only full stops and quotations can end a sentence: the engine finds them, and
+    # the other tokens are never looked at one by one. The last token starts nothing.
+    for found in _FULL_STOP_OR_QUOTATION.finditer(tags, 0, max(len(tags) - 1, 0)):
+        i = found.start()
         if tags[i] == ".":
             starts.append(i + 1)
-        elif tags[i] == "Q":
+        else:
             inside = text[tokens.starts[i] : tokens.ends[i]].rstrip("”\"’'»«」』 ")
             if inside[-1:] in (".", "!", "?", "…") and text[tokens.starts[i + 1]][:1].isupper():
                 starts.append(i + 1)
     return starts
+
+
+_FULL_STOP_OR_QUOTATION = re.compile("[.Q]")
