@@ -48,7 +48,9 @@ _CHUNK = 1_000  # names near pronouns are found in chunks of about this many cha
 _CUT = re.compile(r"[.!?;:\n]\s+")  # a good place to cut a text into chunks
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass costs several times as much to make, and one is
+# made for every name scanned. Nothing changes an occurrence once made.
+@dataclass(slots=True)
 class Occurrence:
     """A personal name as it stands in the text, with the title written before it."""
 
