@@ -86,7 +86,7 @@ class Rule:
         >>> rule("according_to_after").applies_to(",PV.")
         False
         """
-        return not self.requires or any(letter in tags for letter in self.requires)
+        return not self.requires or any(map(tags.__contains__, self.requires))
 
     def match(self, tags: str) -> regex.Match | None:
         """The match of this rule in a context's tags, if any.
@@ -312,8 +312,9 @@ def _attribution(name: str, found: regex.Match, tokens: Tokens, offset: int) -> 
     """Turn a match over tags into character offsets."""
     first, last = found.span("spk")
     speaker_tags = tokens.tags[offset + first : offset + last]
-    cue = found.span("cue") if "cue" in found.groupdict() and found.group("cue") is not None else None
-    app = found.span("app") if "app" in found.groupdict() and found.group("app") is not None else None
+    groups = found.groupdict()
+    cue = found.span("cue") if groups.get("cue") is not None else None
+    app = found.span("app") if groups.get("app") is not None else None
     antecedent = None
     if speaker_tags == "W":
         antecedent = _antecedent_of_who(tokens, offset + first)

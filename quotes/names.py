@@ -22,7 +22,7 @@ and maps every mention to one canonical form:
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 import re
 
 from dataclasses import dataclass
@@ -48,7 +48,9 @@ _CHUNK = 1_000  # names near pronouns are found in chunks of about this many cha
 _CUT = re.compile(r"[.!?;:\n]\s+")  # a good place to cut a text into chunks
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass costs several times as much to make, and one is
+# made for every name scanned. Nothing changes an occurrence once made.
+@dataclass(slots=True)
 class Occurrence:
     """A personal name as it stands in the text, with the title written before it."""
 
@@ -66,9 +68,14 @@ _UPPER = "[" + "".join(re.escape(c) for c in map(chr, range(0x3000)) if c.isuppe
 @cache
 def _name_run() -> re.Pattern:
     """A run of capitalised words (an abbreviation keeps its full stop), initials and name particles."""
-    word = rf"{_UPPER}(?:[\w'’\-]*\w)?\.?"
+    rest_of_word = r"(?:[\w'’\-]*\w)?\.?"
+    word = _UPPER + rest_of_word
     particle = r"(?:de|da|di|del|della|der|den|van|von|bin|ibn|al|el|la|le|du|dos)(?=[ \u00a0]+" + _UPPER + ")"
-    return re.compile(rf"(?<![\w])(?!\d){word}(?:[ \u00a0]+(?:{word}|{particle}))*")
+    # The pattern opens with the capital itself, so that the engine skips straight from
+    # capital to capital; the look-behind after it keeps the capital from standing
+    # inside a word, and a capital is never a digit. (Opening with the look-behind made
+    # the engine try it at every character.)
+    return re.compile(rf"{_UPPER}(?<!\w.){rest_of_word}(?:[ \u00a0]+(?:{word}|{particle}))*")
 
 
 @dataclass(frozen=True)
@@ -130,11 +137,29 @@ class Names:
         start, end = max(0, start), min(end, len(self.text))
         found: list[Occurrence] = []
         for chunk in range(start // _CHUNK, end // _CHUNK + 1):
-            names = self._chunks.get(chunk)
-            if names is None:
-                names = self._chunks[chunk] = _occurrences(self.text, self._cut(chunk), self._cut(chunk + 1))
-            found.extend(o for o in names if start <= o.start < end)
+            found.extend(o for o in self._chunk(chunk) if start <= o.start < end)
         return found
+
+    def occurrences_backwards(self, start: int, end: int) -> Iterator[Occurrence]:
+        """The names in ``text[start:end]``, the last first.
+
+        Chunks are scanned only as the caller gets to them: a pronoun's antecedent
+        is mostly found in the sentence before it, and the rest of its window is
+        then never scanned.
+
+        >>> [o.tokens for o in Names("Sen. Bernie Sanders met Joe Biden.").occurrences_backwards(0, 40)]
+        [('Joe', 'Biden'), ('Bernie', 'Sanders')]
+        """
+        start, end = max(0, start), min(end, len(self.text))
+        for chunk in range(end // _CHUNK, start // _CHUNK - 1, -1):
+            yield from reversed([o for o in self._chunk(chunk) if start <= o.start < end])
+
+    def _chunk(self, chunk: int) -> list[Occurrence]:
+        """The names in one chunk of the text, scanned on first use."""
+        names = self._chunks.get(chunk)
+        if names is None:
+            names = self._chunks[chunk] = _occurrences(self.text, self._cut(chunk), self._cut(chunk + 1))
+        return names
 
     def _cut(self, chunk: int) -> int:
         """Where a chunk begins: the first space after a sentence end (or any space) past
@@ -232,13 +257,14 @@ class Names:
         wanted = _PERSONAL_PRONOUNS.get(pronoun.lower())
         if wanted is None:
             return None
-        window = [o for o in self.occurrences_between(at - _ANTECEDENT_WINDOW, at) if not self._is_quoted(o.start)]
         # Nearest sentence first; in it, the first person named (the subject, mostly).
         # A name that is surely a person's one sentence further back beats a doubtful
         # one nearer (an organisation's name looks like a person's).
         nearest: int | None = None
         candidates: list[tuple[int, int, tuple[str, ...]]] = []  # (evidence, distance, person)
-        for occurrence in reversed(window):
+        for occurrence in self.occurrences_backwards(at - _ANTECEDENT_WINDOW, at):
+            if self._is_quoted(occurrence.start):
+                continue
             distance = self._sentences_between(occurrence.end, at)
             if nearest is not None and distance > nearest + 1:
                 break
@@ -300,7 +326,7 @@ class Names:
         titles = _role_titles().get(role.lower())
         if not titles:
             return None
-        for occurrence in reversed(self.occurrences_between(at - _LOOK_BACK, at)):
+        for occurrence in self.occurrences_backwards(at - _LOOK_BACK, at):
             if occurrence.start < at and set(occurrence.titles) & titles:
                 return " ".join(self._full_name(occurrence.tokens, occurrence.start, occurrence.titles))
         return None
@@ -334,7 +360,10 @@ def _mentions(text: str, surname: str, start: int = 0, stop: int | None = None) 
     while at >= 0:
         end = at + len(surname)
         if (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
-            before = _words_before().match(text, max(0, at - 120), at)
+            # The words must end in a space right before the surname: without one, the
+            # (costly) backward match is spared.
+            spaced = text[at - 1 : at] in (" ", "\u00a0")
+            before = _words_before().match(text, max(0, at - 120), at) if spaced else None
             words = before.group().split() if before else []
             start = before.start() if before else at
             for index in range(len(words) - 1, -1, -1):
@@ -391,6 +420,17 @@ def _occurrences(text: str, start: int = 0, end: int | None = None) -> list[Occu
 
 def _occurrence(words: list[str], start: int, end: int) -> list[Occurrence]:
     """The name in a run of capitalised words, without titles and sentence openers."""
+    found = _name_and_titles(tuple(words))
+    if found is None:
+        return []
+    name, leading = found
+    return [Occurrence(start, end, name, leading)]
+
+
+@lru_cache(maxsize=100_000)
+def _name_and_titles(words: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The name in a run of words and the titles before it, or ``None``: worked out
+    once per run of words, since the same names come back again and again."""
     titles = _titles()
     not_names = lexicons.words("not_names")
     # Words up to the last title are not part of the name (Ukrainian President ...).
@@ -399,8 +439,8 @@ def _occurrence(words: list[str], start: int, end: int) -> list[Occurrence]:
     name = [w[:-2] if w.endswith(_POSSESSIVE) else w for w in words[last_title + 1 :]]
     name = [w for w in name if w not in not_names]
     if not name:
-        return []
-    return [Occurrence(start, end, tuple(name), leading)]
+        return None
+    return tuple(name), leading
 
 
 def _gender_of_titles(titles: tuple[str, ...]) -> str | None:

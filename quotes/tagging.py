@@ -34,9 +34,11 @@ n     a number          w  any other word
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import compress
+import operator
 
 import re
 
@@ -130,7 +132,7 @@ def tag(
     start: int = 0,
     end: int | None = None,
     quotes: Sequence[tuple[int, int]] = (),
-    lowercase: Callable[[], frozenset[str]] | None = None,
+    lowercase: Callable[[], Container[str]] | None = None,
 ) -> Tokens:
     """Tag ``text[start:end]``; each ``(open_start, close_end)`` in ``quotes`` becomes one Q.
 
@@ -165,27 +167,63 @@ def tag(
     return Tokens("".join(tags), tuple(starts), tuple(ends))
 
 
-_LOWER_WORD = re.compile(r"(?<![\w’'])[a-z][a-z]+\b")
+_A_TO_Z = re.compile(r"[a-z]{2,}")
 
 
-def lowercase_words(text: str) -> frozenset[str]:
-    """The words a text writes in lower case (letters a to z only, two or more).
+class LowercaseWords(Container[str]):
+    """The words a text writes in lower case (letters a to z only, two or more):
+    a word standing on its own, not after a letter, digit or apostrophe.
 
-    >>> sorted(lowercase_words("More came. Then more and more."))
-    ['and', 'came', 'more']
+    Only the few words that open sentences are ever asked about, so each is looked
+    up in the text when asked (and remembered): listing every word of every text
+    took a third as long as all the tagging.
+
+    >>> words = LowercaseWords("More came. Then more and more.")
+    >>> "more" in words, "then" in words, "re" in words
+    (True, False, False)
     """
-    return frozenset(_LOWER_WORD.findall(text))
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.known: dict[str, bool] = {}
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        found = self.known.get(word)
+        if found is None:
+            found = self.known[word] = _written_in_lowercase(self.text, word)
+        return found
+
+
+def _written_in_lowercase(text: str, word: str) -> bool:
+    # The substring test rules out most words before any regular expression runs.
+    if not _A_TO_Z.fullmatch(word) or word not in text:
+        return False
+    return re.search(rf"(?<![\w’']){word}\b", text) is not None
+
+
+def lowercase_words(text: str) -> LowercaseWords:
+    """The words a text writes in lower case, looked up as they are asked about.
+
+    >>> "more" in lowercase_words("More came. Then more and more.")
+    True
+    """
+    return LowercaseWords(text)
+
+
+_GROUP, _START, _END = re.Match.group, re.Match.start, re.Match.end
 
 
 def _split(text: str, start: int, end: int, words: list, starts: list, ends: list) -> None:
     """Append the tokens of ``text[start:end]``, keeping an abbreviation's full stop."""
-    spans = [m.span() for m in _TOKEN.finditer(text, start, end)]
-    found = [text[a:b] for a, b in spans]
+    tokens = list(_TOKEN.finditer(text, start, end))
     first = len(words)
-    words.extend(found)
-    starts.extend(a for a, _ in spans)
-    ends.extend(b for _, b in spans)
-    if "." in found:
+    # map() over the match methods keeps the loops over tokens out of Python code.
+    words.extend(map(_GROUP, tokens))
+    starts.extend(map(_START, tokens))
+    ends.extend(map(_END, tokens))
+    if "." in words[first:]:
         _attach_full_stops(words, starts, ends, first)
 
 
@@ -219,6 +257,9 @@ _BUCKET = {"D": 1, "a": 1, "G": 1, "": 2, ".": 2, "Q": 2, ":": 2, "N": 3}
 _PREVIOUS = ("w", "D", "", "N")  # a tag standing for each bucket
 _VARIANTS: dict[str, str] = {"": "QQQQ"}  # word -> its tag after each bucket; "" stands for a quotation
 _CACHE_LIMIT = 400_000  # distinct words before the cache starts over
+# The variants whose tag depends on the word before or after: so few kinds that a set
+# of them tells the words to revisit faster than a look at each word's variants.
+_AMBIGUOUS: set[str] = set()
 
 
 def _variants(word: str) -> str:
@@ -235,6 +276,8 @@ def _variants(word: str) -> str:
             variants += "?"  # may be part of a name: decided with the next word
         elif word[:1].isupper() and variants[0] in "XB":
             variants += "?"  # "Will" may be a name (George Will wrote): decided with the next word
+        if len(variants) > 4 or variants.count(variants[0]) != 4:
+            _AMBIGUOUS.add(variants)
         _VARIANTS[word] = variants
     return variants
 
@@ -242,11 +285,12 @@ def _variants(word: str) -> str:
 def _tag_words(words: list[str]) -> list[str]:
     """The tag of each word; quotation tokens (``""``) become Q."""
     lex = lexicon()
-    variants = [_VARIANTS.get(w) or _variants(w) for w in words]
-    tags = [v[0] for v in variants]
+    variants = list(map(_VARIANTS.get, words))  # most words are known: looked up without a Python loop
+    if None in variants:
+        variants = [v or _variants(w) for v, w in zip(variants, words)]
+    tags = list(map(_FIRST, variants))
     covered: set[int] = set()
-    phrase_starts = lex.phrase_starts
-    for i in [i for i, w in enumerate(words) if w in phrase_starts]:
+    for i in _positions(words, lex.phrase_starts):
         if i in covered:
             continue
         phrase = _phrase_at(words, i, lex)
@@ -254,7 +298,7 @@ def _tag_words(words: list[str]) -> list[str]:
             length, letter = phrase
             tags[i : i + length] = letter * length
             covered.update(range(i, i + length))
-    for i in [i for i, v in enumerate(variants) if len(v) > 4 or v.count(v[0]) != 4]:
+    for i in _positions(variants, _AMBIGUOUS):
         if i in covered:
             continue
         previous = tags[i - 1] if i else ""
@@ -270,6 +314,18 @@ def _tag_words(words: list[str]) -> list[str]:
                 letter = "N"  # "Will Doyle said", "Will wrote": a name, not an auxiliary
         tags[i] = letter
     return tags
+
+
+_FIRST = operator.itemgetter(0)
+
+
+def _positions(items: list[str], wanted: Container[str]) -> list[int]:
+    """The indices of the items that are in ``wanted`` (in C: a loop over every token).
+
+    >>> _positions(["a", "b", "a"], {"a"})
+    [0, 2]
+    """
+    return list(compress(range(len(items)), map(wanted.__contains__, items)))
 
 
 def _verb_like(word: str, lex: _Lexicon) -> bool:
@@ -362,11 +418,17 @@ def sentence_starts(tokens: Tokens, text: str) -> list[int]:
     """
     starts = [0]
     tags = tokens.tags
-    for i in range(len(tags) - 1):
+    # Only full stops and quotations can end a sentence: the engine finds them, and
+    # the other tokens are never looked at one by one. The last token starts nothing.
+    for found in _FULL_STOP_OR_QUOTATION.finditer(tags, 0, max(len(tags) - 1, 0)):
+        i = found.start()
         if tags[i] == ".":
             starts.append(i + 1)
-        elif tags[i] == "Q":
+        else:
             inside = text[tokens.starts[i] : tokens.ends[i]].rstrip("”\"’'»«」』 ")
             if inside[-1:] in (".", "!", "?", "…") and text[tokens.starts[i + 1]][:1].isupper():
                 starts.append(i + 1)
     return starts
+
+
+_FULL_STOP_OR_QUOTATION = re.compile("[.Q]")
