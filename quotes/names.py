@@ -507,9 +507,9 @@ def _canonical(text: str, attribution: Attribution, names: Names, speakers: dict
         if apposed:
             return apposed
     organisation = tags.startswith("D") and "T" not in tags and "R" not in tags
-    if "O" in tags and not organisation:
+    if "O" in tags and not organisation and tags[: tags.find("O")].endswith("N"):
         # "Jeb Bush of Florida", "Helen Marsh of the Oxford Institute": the person
-        # is named before the place or the institution.
+        # is named before the place or the institution ("One of her aides" names nobody).
         person = _PLACE.split(mention, maxsplit=1)[0]
         if person != mention and person.split()[-1][:1].isupper():
             mention, tags = person, tags[: tags.find("O")]
