@@ -62,6 +62,7 @@ import pyarrow.compute as pc
 from quotes import __version__, lexicons
 from quotes.badinput import BadInputLog, ReadOptions
 from quotes.batches import Rows, batched, extract_rows
+from quotes.features import features_dict
 from quotes.parallel import imap_ordered
 from quotes.progress import BuildProgress
 from quotes.records import DOCUMENT_SCHEMA, QUOTE_SCHEMA
@@ -146,13 +147,10 @@ def schema_with_metadata(config: str, version: str) -> pa.Schema:
     >>> schema_with_metadata("quotes", "1.0.0").metadata[b"quotes"]
     b'{"version": "1.0.0"}'
     """
-    import datasets  # a second to import: paid only when a release is written
-
     schema = CONFIGS[config]
-    features = datasets.Features.from_arrow_schema(schema)
     return schema.with_metadata(
         {
-            "huggingface": json.dumps({"info": {"features": features.to_dict()}}, sort_keys=True),
+            "huggingface": json.dumps({"info": {"features": features_dict(schema)}}, sort_keys=True),
             "quotes": json.dumps({"version": version}),
         }
     )
