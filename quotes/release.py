@@ -68,7 +68,7 @@ from quotes.progress import BuildProgress
 from quotes.records import DOCUMENT_SCHEMA, QUOTE_SCHEMA
 from quotes.shards import Limits, ShardWriter
 from quotes.sorting import DuplicateId, SortedRows
-from quotes.sources import Fields, SourceError, read_documents
+from quotes.sources import Fields, SourceError, read_documents, read_units
 from quotes.stats import ReleaseStats
 
 RELEASE_FILE = "release.json"
@@ -373,7 +373,8 @@ def _write_tables(
         }
 
     counts = {"documents": 0, "quotes": 0, "attributed": 0, "direct": 0, "partial": 0, "bytes": 0}
-    batches = batched(read_documents(sources, fields, options, bad_input.add), limits.batch_bytes)
+    # JSON Lines go to the workers as read: they decode them (see quotes.batches).
+    batches = batched(read_units(sources, fields, options, bad_input.add, limits.batch_bytes), limits.batch_bytes)
     extract = functools.partial(extract_rows, strict=options.strict)
     try:
         writers = _extract_into(
