@@ -6,6 +6,12 @@ rows and one of document rows out, in the schemas of ``quotes.records``.
 Columns are built straight from the records' attributes, and a batch crosses
 a process boundary as Arrow buffers (a copy, not a Python object per row).
 
+A batch may also hold lines of JSON Lines as they were read
+(``quotes.sources.Lines``): they are decoded into documents here, in the
+process that extracts them, so that the process that reads only reads. A
+line that cannot be a document is reported in ``Rows.failed``, as a document
+the extractor fails on is.
+
 >>> from quotes.sources import text_document
 >>> rows = extract_rows([text_document("a", "“Yes,” she said.", "a")])
 >>> rows.quotes.num_rows, rows.documents.column("n_quotes").to_pylist()
@@ -24,7 +30,7 @@ import pyarrow as pa
 
 from quotes.badinput import BadInput
 from quotes.records import DOCUMENT_SCHEMA, QUOTE_SCHEMA, Quote, extract, to_json
-from quotes.sources import Document
+from quotes.sources import Document, Lines, OnBadInput
 
 BATCH_BYTES = 1 << 20  # of text per batch: large enough that a task's overhead is noise
 BATCH_DOCUMENTS = 2048  # and at most this many documents, for corpora of very short texts
@@ -36,7 +42,7 @@ class ExtractionError(Exception):
 
 @dataclass(frozen=True)
 class Rows:
-    """The quote rows and document rows of one batch of documents, and the documents the extractor failed on."""
+    """The quote rows and document rows of one batch, and what it left out (lines that are no document, extractor failures)."""
 
     quotes: pa.RecordBatch
     documents: pa.RecordBatch
@@ -53,7 +59,7 @@ def _rows_from_bytes(data: bytes) -> Rows:
 
 
 class DocumentBatch(list):
-    """A list of documents that pickles as columns, several times faster than one dataclass at a time.
+    """A list of documents (and ``Lines``) that pickles documents as columns, several times faster than one at a time.
 
     >>> import pickle
     >>> from quotes.sources import text_document
@@ -62,6 +68,10 @@ class DocumentBatch(list):
     """
 
     def __reduce__(self):
+        if not all(type(unit) is Document for unit in self):
+            # Lines are a few objects each, and a batch mixes them with documents
+            # only where a corpus passes from one format to another.
+            return (DocumentBatch, (list(self),))
         columns = [[getattr(d, name) for d in self] for name in Document.__slots__]
         return (_batch_from_columns, (columns,))
 
@@ -71,9 +81,9 @@ def _batch_from_columns(columns: list[list]) -> DocumentBatch:
 
 
 def batched(
-    documents: Iterable[Document], max_bytes: int = BATCH_BYTES, max_documents: int = BATCH_DOCUMENTS
+    units: Iterable[Document | Lines], max_bytes: int = BATCH_BYTES, max_documents: int = BATCH_DOCUMENTS
 ) -> Iterator[DocumentBatch]:
-    """Consecutive documents grouped into lists of about ``max_bytes`` of text.
+    """Consecutive documents (or ``Lines``) grouped into lists of about ``max_bytes`` of text.
 
     >>> from quotes.sources import text_document
     >>> docs = [text_document(str(i), "x" * 600, "") for i in range(5)]
@@ -81,23 +91,41 @@ def batched(
     [2, 2, 1]
     """
     batch = DocumentBatch()
-    size = 0
-    for document in documents:
-        batch.append(document)
-        size += document.n_bytes
-        if size >= max_bytes or len(batch) >= max_documents:
+    size = count = 0
+    for unit in units:
+        batch.append(unit)
+        size += unit.n_bytes
+        count += len(unit.lines) if type(unit) is Lines else 1
+        if size >= max_bytes or count >= max_documents:
             yield batch
-            batch, size = DocumentBatch(), 0
+            batch, size, count = DocumentBatch(), 0, 0
     if batch:
         yield batch
 
 
-def extract_rows(documents: Sequence[Document], strict: bool = True) -> Rows:
+def documents_of(units: Iterable[Document | Lines], on_bad_input: OnBadInput | None = None) -> Iterator[Document]:
+    """The documents of a batch: ``Lines`` decoded, a line that is no document sent to ``on_bad_input``.
+
+    >>> from quotes.sources import Lines, text_document
+    >>> lines = Lines("news.jsonl", "news.jsonl", (b'{"id": "b", "text": "Yes."}\\n',), 1, 0)
+    >>> [d.doc_id for d in documents_of([text_document("a", "Hi", "a"), lines])]
+    ['a', 'b']
+    """
+    for unit in units:
+        if type(unit) is Lines:
+            yield from unit.documents(on_bad_input)
+        else:
+            yield unit
+
+
+def extract_rows(documents: Sequence[Document | Lines], strict: bool = True) -> Rows:
     """Quote rows and document rows of ``documents``, in their order (the function a pool worker runs).
 
     When the extractor fails on a document, ``ExtractionError`` names it; or,
     unless ``strict``, the document is left out of both configs and listed in
-    ``Rows.failed``, and the others go on.
+    ``Rows.failed``, and the others go on. ``Lines`` are decoded first; a line
+    that is no document is listed in ``Rows.failed`` (or raises ``SourceError``,
+    as their read options say).
 
     >>> from quotes.sources import text_document
     >>> rows = extract_rows([text_document("b", "No quotes here.", "b")])
@@ -108,7 +136,7 @@ def extract_rows(documents: Sequence[Document], strict: bool = True) -> Rows:
     counts = []
     kept: list[Document] = []
     failed: list[BadInput] = []
-    for document in documents:
+    for document in documents_of(documents, failed.append):
         try:
             quotes = _extract(document)
         except ExtractionError as error:
@@ -178,10 +206,10 @@ def document_batch(documents: Sequence[Document], n_quotes: Sequence[int]) -> pa
     return pa.record_batch([pa.array(columns[f.name], f.type) for f in DOCUMENT_SCHEMA], schema=DOCUMENT_SCHEMA)
 
 
-def json_lines(documents: Sequence[Document], strict: bool = True) -> tuple[str, tuple[BadInput, ...]]:
-    """Every quotation of ``documents`` as JSON Lines (what ``quotes extract`` prints), and the failures.
+def json_lines(documents: Sequence[Document | Lines], strict: bool = True) -> tuple[str, tuple[BadInput, ...]]:
+    """Every quotation of ``documents`` as JSON Lines (what ``quotes extract`` prints), and what was left out.
 
-    ``strict`` as for ``extract_rows``.
+    ``strict`` and ``Lines`` as for ``extract_rows``.
 
     >>> import json
     >>> from quotes.sources import text_document
@@ -190,8 +218,8 @@ def json_lines(documents: Sequence[Document], strict: bool = True) -> tuple[str,
     (['Yes,'], ())
     """
     lines = []
-    failed = []
-    for document in documents:
+    failed: list[BadInput] = []
+    for document in documents_of(documents, failed.append):
         try:
             lines.extend(to_json(quote) + "\n" for quote in _extract(document))
         except ExtractionError as error:

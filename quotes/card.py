@@ -22,10 +22,10 @@ import shlex
 from importlib import resources
 from pathlib import Path
 
-import datasets
 import jinja2
 import yaml
 
+from quotes.features import dataset_info_yaml, dtype
 from quotes.records import DOCUMENT_SCHEMA, QUOTE_SCHEMA
 from quotes.stats import evaluation_rows, share, summary_rows
 
@@ -136,16 +136,10 @@ def front_matter(manifest: dict) -> dict:
     counts = manifest["counts"]
     rows = {"quotes": counts.get("quotes", 0), "documents": counts.get("documents", 0)}
     sizes = counts.get("arrow_bytes", {})
-    infos = []
-    for config, schema in (("quotes", QUOTE_SCHEMA), ("documents", DOCUMENT_SCHEMA)):
-        info = datasets.DatasetInfo(
-            features=datasets.Features.from_arrow_schema(schema),
-            config_name=config,
-            splits=datasets.SplitDict(
-                {"train": datasets.SplitInfo(name="train", num_bytes=sizes.get(config, 0), num_examples=rows[config])}
-            ),
-        )
-        infos.append(info._to_yaml_dict())
+    infos = [
+        dataset_info_yaml(config, schema, sizes.get(config, 0), rows[config])
+        for config, schema in (("quotes", QUOTE_SCHEMA), ("documents", DOCUMENT_SCHEMA))
+    ]
     return {
         "pretty_name": PRETTY_NAME,
         "language": ["en"],
@@ -346,8 +340,7 @@ def field_rows(schema, meanings: dict[str, str]) -> list[tuple[str, str, str]]:
     >>> field_rows(QUOTE_SCHEMA, QUOTE_FIELD_MEANINGS)[16][:2]
     ('confidence', 'float32')
     """
-    features = datasets.Features.from_arrow_schema(schema)
-    return [(f.name, features[f.name].dtype, meanings[f.name]) for f in schema]
+    return [(f.name, dtype(f), meanings[f.name]) for f in schema]
 
 
 def example_speaker(stats: dict) -> str:

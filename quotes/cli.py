@@ -20,7 +20,7 @@ from quotes.batches import ExtractionError, batched, json_lines
 from quotes.decoding import ERRORS
 from quotes.parallel import default_jobs, imap_ordered
 from quotes.release import ReleaseError, build
-from quotes.sources import Fields, SourceError, read_documents
+from quotes.sources import Fields, SourceError, read_units
 
 _KNOWN_ERRORS = (SourceError, ReleaseError, ExtractionError)
 SUMMARY_LISTED = 10  # bad inputs a build's summary lists; release.json lists them all (up to its limit)
@@ -84,8 +84,8 @@ def extract_command(
         click.echo(f"{'replaced' if bad.kept else 'skipped'}: {bad.message()}", err=True)
 
     try:
-        documents = read_documents(paths, Fields(text=text_field, id=id_field), options, report)
-        for lines, failed in imap_ordered(functools.partial(json_lines, strict=strict), batched(documents), jobs):
+        units = read_units(paths, Fields(text=text_field, id=id_field), options, report)  # JSON Lines decoded by the workers
+        for lines, failed in imap_ordered(functools.partial(json_lines, strict=strict), batched(units), jobs):
             sys.stdout.write(lines)
             for bad in failed:
                 report(bad)

@@ -62,12 +62,13 @@ import pyarrow.compute as pc
 from quotes import __version__, lexicons
 from quotes.badinput import BadInputLog, ReadOptions
 from quotes.batches import Rows, batched, extract_rows
+from quotes.features import features_dict
 from quotes.parallel import imap_ordered
 from quotes.progress import BuildProgress
 from quotes.records import DOCUMENT_SCHEMA, QUOTE_SCHEMA
 from quotes.shards import Limits, ShardWriter
 from quotes.sorting import DuplicateId, SortedRows
-from quotes.sources import Fields, SourceError, read_documents
+from quotes.sources import Fields, SourceError, read_documents, read_units
 from quotes.stats import ReleaseStats
 
 RELEASE_FILE = "release.json"
@@ -146,13 +147,10 @@ def schema_with_metadata(config: str, version: str) -> pa.Schema:
     >>> schema_with_metadata("quotes", "1.0.0").metadata[b"quotes"]
     b'{"version": "1.0.0"}'
     """
-    import datasets  # a second to import: paid only when a release is written
-
     schema = CONFIGS[config]
-    features = datasets.Features.from_arrow_schema(schema)
     return schema.with_metadata(
         {
-            "huggingface": json.dumps({"info": {"features": features.to_dict()}}, sort_keys=True),
+            "huggingface": json.dumps({"info": {"features": features_dict(schema)}}, sort_keys=True),
             "quotes": json.dumps({"version": version}),
         }
     )
@@ -375,7 +373,8 @@ def _write_tables(
         }
 
     counts = {"documents": 0, "quotes": 0, "attributed": 0, "direct": 0, "partial": 0, "bytes": 0}
-    batches = batched(read_documents(sources, fields, options, bad_input.add), limits.batch_bytes)
+    # JSON Lines go to the workers as read: they decode them (see quotes.batches).
+    batches = batched(read_units(sources, fields, options, bad_input.add, limits.batch_bytes), limits.batch_bytes)
     extract = functools.partial(extract_rows, strict=options.strict)
     try:
         writers = _extract_into(

@@ -46,7 +46,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from quotes.batches import Rows
-from quotes.shards import Limits, ShardWriter, row_weights
+from quotes.shards import Limits, ShardWriter
 
 KEY = "doc_id"
 SORT_KEYS = {"documents": [(KEY, "ascending")], "quotes": [(KEY, "ascending"), ("start", "ascending")]}
@@ -172,12 +172,14 @@ class SortedRows:
 
 def _taken(table: pa.Table, order: pa.Array) -> Iterator[pa.Table]:
     """The rows of ``table`` in ``order``, a batch of about ``RUN_BATCH_BYTES`` at a time."""
-    step = _rows_per_batch(table.num_rows, int(row_weights(table).sum()))
+    step = _rows_per_batch(table.num_rows, table.nbytes)
     for start in range(0, len(order), step):
         yield table.take(order.slice(start, step))
 
 
 def _rows_per_batch(rows: int, size: int) -> int:
+    # ``size``: the Arrow bytes of the rows (``nbytes`` of fresh arrays, as taken
+    # or sorted ones are); runs are cut for memory, and the release does not depend on where.
     return max(1, int(rows * RUN_BATCH_BYTES / max(1, size)))
 
 
@@ -187,7 +189,7 @@ def _write_run(path: Path, tables: Iterable[pa.Table]) -> None:
     for table in tables:
         if writer is None:
             writer = pa.ipc.new_stream(path, table.schema, options=_RUN_FILE_OPTIONS)
-        for batch in table.to_batches(max_chunksize=_rows_per_batch(table.num_rows, int(row_weights(table).sum()))):
+        for batch in table.to_batches(max_chunksize=_rows_per_batch(table.num_rows, table.nbytes)):
             writer.write_batch(batch)
     if writer is not None:
         writer.close()

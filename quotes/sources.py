@@ -27,6 +27,10 @@ or a saved dataset, byte offsets, sha256 and n_bytes refer to the UTF-8
 encoding of its text field. Every doc_id is a relative POSIX path without
 ``..`` (``check_doc_id``), whatever the source.
 
+A build reads with ``read_units``: JSON Lines come as ``Lines``, lines as
+read, and are decoded into documents by the processes that extract them (see
+:mod:`quotes.batches`), so that the one process that reads does not decode.
+
 Bad input (see :mod:`quotes.badinput` and the README's "Bad input"): a reader
 reports each file, line or row it cannot take, and goes on with the next.
 Reports go to ``on_bad_input``; without one, or when ``ReadOptions`` say so,
@@ -59,6 +63,9 @@ JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst")
 PARQUET_SUFFIX = ".parquet"
 SAVED_DATASET_FILE = "state.json"  # written by Dataset.save_to_disk beside its Arrow files
 ARROW_BATCH_ROWS = 1024  # rows read at a time from Parquet and saved datasets
+# Lines of JSON Lines read at a time (``Lines``): about a batch of the extractor's (quotes.batches).
+LINES_BYTES = 1 << 20
+LINES_COUNT = 2048
 # An id that may not be a safe relative path: the full check runs only on these.
 _ID_NEEDS_CHECK = re.compile(r"\A\Z|\A/|\.\.|[\\\x00]")
 
@@ -147,6 +154,33 @@ def read_documents(
     for path in paths:
         for name, file in list_files(path, options, on_bad_input):
             yield from read_source(file, name, fields, options, on_bad_input)
+
+
+def read_units(
+    paths: Iterable[str | os.PathLike],
+    fields: Fields = Fields(),
+    options: ReadOptions = ReadOptions(),
+    on_bad_input: OnBadInput | None = None,
+    max_bytes: int = LINES_BYTES,
+    max_lines: int = LINES_COUNT,
+) -> Iterator[Document | Lines]:
+    """What ``read_documents`` reads, but JSON Lines as ``Lines``: read, not yet decoded.
+
+    For a caller that decodes them elsewhere: a build hands them to the
+    processes that extract, so that the one that reads does not decode. Each
+    ``Lines`` holds up to ``max_bytes`` and ``max_lines`` of one file.
+
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "news.jsonl"
+    >>> _ = path.write_text('{"id": "a1", "text": "Yes."}\\n{"id": "a2", "text": "No."}\\n', encoding="utf-8")
+    >>> [lines] = read_units([path])
+    >>> len(lines.lines), [d.doc_id for d in lines.documents()]
+    (2, ['a1', 'a2'])
+    """
+    options.check()
+    for path in paths:
+        for name, file in list_files(path, options, on_bad_input):
+            yield from read_source(file, name, fields, options, on_bad_input, decode=False, max_bytes=max_bytes, max_lines=max_lines)
 
 
 def source_format(path: str | os.PathLike) -> str:
@@ -267,8 +301,14 @@ def read_source(
     fields: Fields = Fields(),
     options: ReadOptions = ReadOptions(),
     on_bad_input: OnBadInput | None = None,
-) -> Iterator[Document]:
+    decode: bool = True,
+    max_bytes: int = LINES_BYTES,
+    max_lines: int = LINES_COUNT,
+) -> Iterator[Document | Lines]:
     """The documents of one file (or saved dataset), read by the reader of its format.
+
+    Unless ``decode``, JSON Lines come as ``Lines`` of up to ``max_bytes`` and
+    ``max_lines`` (see ``read_units``).
 
     >>> next(read_source(Path("seeds/000_19351164b027cb34.txt"), "000.txt")).doc_id
     '000.txt'
@@ -283,7 +323,8 @@ def read_source(
                 problems.replaced(document.where, ("byte", first), document.doc_id, _replaced_problem(len(document.replaced), first))
             yield document
         elif kind == "jsonl":
-            yield from read_jsonl(file, fields, options, problems)
+            lines = read_lines(file, fields, options, problems, max_bytes, max_lines)
+            yield from lines if not decode else (document for chunk in lines for document in chunk.documents(on_bad_input))
         elif kind == "parquet":
             yield from read_parquet(file, fields, problems)
         else:
@@ -378,45 +419,130 @@ def read_jsonl(
     [('a1', 20, 'news.jsonl:1', ('line', 1))]
     """
     problems = problems or Problems(file.name, options)
-    replace = options.encoding_errors == "replace"
-    text_field, id_field = fields.text, fields.id
-    with _open_lines(file) as lines:
-        number = offset = 0
+    for lines in read_lines(file, fields, options, problems):
+        yield from lines.documents(problems.on_bad_input)
+
+
+def read_lines(
+    file: Path,
+    fields: Fields = Fields(),
+    options: ReadOptions = ReadOptions(),
+    problems: Problems | None = None,
+    max_bytes: int = LINES_BYTES,
+    max_lines: int = LINES_COUNT,
+) -> Iterator[Lines]:
+    """The lines of a JSON Lines file as they are read, up to ``max_bytes`` and ``max_lines`` at a time.
+
+    Only a file that cannot be read or decompressed is reported here (to
+    ``problems``, after the lines read before the damage); lines are decoded,
+    and bad ones reported, by ``Lines.documents``.
+
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "news.jsonl"
+    >>> _ = path.write_text("".join(f'{{"id": "{n}", "text": "."}}\\n' for n in range(5)), encoding="utf-8")
+    >>> [(lines.first_line, len(lines.lines)) for lines in read_lines(path, max_lines=2)]
+    [(1, 2), (3, 2), (5, 1)]
+    """
+    problems = problems or Problems(file.name, options)
+
+    def chunk(lines: list[bytes], first_line: int, first_byte: int) -> Lines:
+        return Lines(str(file), problems.name, tuple(lines), first_line, first_byte, fields, options, problems.on_bad_input is not None)
+
+    with _open_lines(file) as stream:
+        pending: list[bytes] = []
+        number = size = offset = 0  # the last line read, the bytes pending, the offset of the first pending line
+        damage = None
         try:
-            for number, line in enumerate(lines, 1):
-                start, offset = offset, offset + len(line)
-                try:
-                    record = json.loads(line)
-                    text, doc_id = record[text_field], record[id_field]
-                except (ValueError, KeyError, TypeError):
-                    # Rare: a blank line, or a record to explain. The common case above
-                    # costs a third of the time of the checks below, on every line.
-                    if not line.isspace():
-                        document = _line_document(line, number, start, file, fields, replace, problems)
-                        if document is not None:
-                            yield document
-                    continue
-                where = f"{file}:{number}"
-                try:
-                    if type(text) is str and type(doc_id) is str:
-                        document = text_document(doc_id, text, where, problems.name, ("line", number))
-                    else:
-                        document = record_document(record, fields, where, problems.name, ("line", number))
-                except SourceError as error:
-                    problems.skip(error, doc_id if isinstance(doc_id, str) else None)
-                    continue
-                yield document
+            for number, line in enumerate(stream, 1):
+                pending.append(line)
+                size += len(line)
+                if size >= max_bytes or len(pending) >= max_lines:
+                    yield chunk(pending, number - len(pending) + 1, offset)
+                    pending, offset, size = [], offset + size, 0
         except (OSError, EOFError, zlib.error) as error:
-            raise SourceError(
+            damage = SourceError(
                 str(file),
                 f"cannot be decompressed after line {number} ({error}); the lines from there on are lost: "
                 "the file is damaged or truncated, fetch or compress it again",
                 "unreadable",
                 ("line", number + 1),
-            ) from None
+            )
+        if pending:  # the lines read before any damage are kept
+            yield chunk(pending, number - len(pending) + 1, offset)
+        if damage is not None:
+            raise damage
 
 
-def _line_document(line: bytes, number: int, start: int, file: Path, fields: Fields, replace: bool, problems: Problems):
+@dataclass(frozen=True)
+class Lines:
+    """Consecutive lines of one JSON Lines file, as read: ``documents()`` decodes them.
+
+    Reading a line costs a small part of what decoding it does (the JSON, the
+    id's check, the UTF-8 and the sha256 of the text); a build reads in one
+    process and hands these to the processes that extract, which decode them.
+    They keep what a report of a bad line needs: the file, the number and the
+    file offset of the first line, and whether bad lines are reported or raise.
+    """
+
+    file: str  # as given on this machine: for messages
+    name: str  # relative to the source given: what release.json names
+    lines: tuple[bytes, ...]  # each with its line break, as in the file
+    first_line: int  # the number of the first line (from 1)
+    first_byte: int  # its offset in the file (after decompression)
+    fields: Fields = Fields()
+    options: ReadOptions = ReadOptions()
+    report: bool = True  # bad lines go to the caller's on_bad_input; otherwise they raise SourceError
+
+    @property
+    def n_bytes(self) -> int:
+        """The bytes of the lines, line breaks included.
+
+        >>> Lines("a.jsonl", "a.jsonl", (b'{"id": "1", "text": "x"}\\n',), 1, 0).n_bytes
+        25
+        """
+        return sum(map(len, self.lines))
+
+    def documents(self, on_bad_input: OnBadInput | None = None) -> Iterator[Document]:
+        """The document of each line that holds one; a line that cannot be one goes to ``on_bad_input``.
+
+        It raises ``SourceError`` instead when the read options say it stops the
+        read, or when the lines were read without an ``on_bad_input``.
+
+        >>> lines = Lines("news.jsonl", "news.jsonl", (b'{"id": "a", "text": "Yes."}\\n', b"{oops\\n"), 4, 0)
+        >>> found = []
+        >>> [d.where for d in lines.documents(found.append)], [(bad.place, bad.reason) for bad in found]
+        (['news.jsonl:4'], [(('line', 5), 'bad_json')])
+        """
+        problems = Problems(self.name, self.options, on_bad_input if self.report else None)
+        replace = self.options.encoding_errors == "replace"
+        text_field, id_field = self.fields.text, self.fields.id
+        offset = self.first_byte
+        for number, line in enumerate(self.lines, self.first_line):
+            start, offset = offset, offset + len(line)
+            try:
+                record = json.loads(line)
+                text, doc_id = record[text_field], record[id_field]
+            except (ValueError, KeyError, TypeError):
+                # Rare: a blank line, or a record to explain. The common case above
+                # costs a third of the time of the checks below, on every line.
+                if not line.isspace():
+                    document = _line_document(line, number, start, self.file, self.fields, replace, problems)
+                    if document is not None:
+                        yield document
+                continue
+            where = f"{self.file}:{number}"
+            try:
+                if type(text) is str and type(doc_id) is str:
+                    document = text_document(doc_id, text, where, problems.name, ("line", number))
+                else:
+                    document = record_document(record, self.fields, where, problems.name, ("line", number))
+            except SourceError as error:
+                problems.skip(error, doc_id if isinstance(doc_id, str) else None)
+                continue
+            yield document
+
+
+def _line_document(line: bytes, number: int, start: int, file: str, fields: Fields, replace: bool, problems: Problems):
     """The document of a line the fast path could not take, or None when it is reported as bad."""
     where, place = f"{file}:{number}", ("line", number)
     try:

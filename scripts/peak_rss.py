@@ -1,4 +1,5 @@
 """Measure the peak resident memory of a build: of its largest process, and of all its processes together.
+And where its CPU time goes: the build process, and the others (the pool's workers and fork server).
 
     python scripts/peak_rss.py /tmp/news-1gb.jsonl --jobs 2
     python scripts/peak_rss.py /tmp/news-1gb.jsonl --jobs 2 --json peak.json
@@ -13,7 +14,12 @@ a temporary directory, and reports:
   memory they take together, pages shared between them counted once;
 - ``build_process_mb`` and ``other_processes_mb``: the sampled peak resident
   memory (Rss) of the build process and of each other process (the pool's
-  workers, its fork server and the resource tracker).
+  workers, its fork server and the resource tracker);
+- ``build_process_cpu_s`` and ``other_processes_cpu_s``: the CPU time (user
+  and system) of the build process and of all the others together, as last
+  sampled (each process's last 20 ms may be missed);
+- ``load``: the 1-minute load average at the end, this build included: other
+  work on the machine slows every figure.
 
 Extra arguments after ``--`` go to ``quotes build``.
 """
@@ -61,6 +67,19 @@ def tree_memory(pid: int) -> dict[int, tuple[int, int]]:
     return resident
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """The CPU time (user and system) a process has used so far, from /proc; None once it has gone.
+
+    >>> cpu_seconds(os.getpid()) > 0
+    True
+    """
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime and stime, in clock ticks
+
+
 def measure(corpus: Path, jobs: int, extra: list[str]) -> dict:
     """Build ``corpus`` once and return the wall time and both peaks."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
@@ -68,12 +87,13 @@ def measure(corpus: Path, jobs: int, extra: list[str]) -> dict:
         command = [sys.executable, "-m", "quotes", "build", str(corpus), "--out", out, "--jobs", str(jobs), "--quiet", *extra]
         started = time.perf_counter()
         process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
-        peak, peaks = 0, {}
+        peak, peaks, cpu = 0, {}, {}
         while process.poll() is None:
             memory = tree_memory(process.pid)
             peak = max(peak, sum(proportional for _, proportional in memory.values()))
             for pid, (resident, _) in memory.items():
                 peaks[pid] = max(peaks.get(pid, 0), resident)
+                cpu[pid] = cpu_seconds(pid) or cpu.get(pid, 0.0)
             time.sleep(0.02)
         seconds = time.perf_counter() - started
         if process.returncode:
@@ -89,6 +109,9 @@ def measure(corpus: Path, jobs: int, extra: list[str]) -> dict:
         "tree_peak_mb": round(peak / 1e6, 1),
         "build_process_mb": round(peaks.get(process.pid, 0) / 1e6, 1),
         "other_processes_mb": sorted((round(size / 1e6, 1) for pid, size in peaks.items() if pid != process.pid), reverse=True),
+        "build_process_cpu_s": round(cpu.get(process.pid, 0.0), 2),
+        "other_processes_cpu_s": round(sum(seconds for pid, seconds in cpu.items() if pid != process.pid), 2),
+        "load": round(os.getloadavg()[0], 2),
         "summary": summary.splitlines()[:4],
     }
 

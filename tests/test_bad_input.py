@@ -11,6 +11,7 @@ import functools
 import gzip
 import json
 import os
+import pickle
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -23,6 +24,7 @@ from quotes.batches import DocumentBatch, ExtractionError, extract_rows
 from quotes.decoding import ByteMap, decode_replacing
 from quotes.parallel import imap_ordered
 from quotes.release import RELEASE_FILE, ReleaseError, build
+from quotes.shards import Limits
 from quotes.sources import SourceError, read_documents, text_document
 from quotes.verify import verify
 from tests.conftest import SEEDS, seed_records, write_jsonl
@@ -185,6 +187,36 @@ def test_release_json_names_no_local_paths(default_build, corpus):
 def test_the_card_says_what_was_left_out(default_build):
     card = (default_build.path / "README.md").read_text(encoding="utf-8")
     assert f"{len(SKIPPED)} inputs of the corpus were left out" in card
+
+
+@pytest.mark.parametrize("encoding_errors", ["skip", "replace"])
+def test_lines_decoded_by_the_workers_are_listed_as_one_process_lists_them(corpus, tmp_path, encoding_errors):
+    # Batches of a few hundred bytes: the lines of news.jsonl reach the workers in several batches.
+    options = ReadOptions(encoding_errors)
+    one = build([corpus], tmp_path / "one", options=options)
+    two = build([corpus], tmp_path / "two", options=options, jobs=2, limits=Limits(batch_bytes=300))
+    assert [bad.message() for bad in two.bad_input.skipped] == [bad.message() for bad in one.bad_input.skipped]
+    assert [bad.message() for bad in two.bad_input.replaced] == [bad.message() for bad in one.bad_input.replaced]
+    for name in ("release.json", "data/quotes/train-00000-of-00001.parquet", "data/documents/train-00000-of-00001.parquet"):
+        assert (two.path / name).read_bytes() == (one.path / name).read_bytes()
+
+
+def test_a_bad_line_found_by_a_worker_stops_a_strict_build_with_its_place(tmp_path):
+    records = [{"id": f"rec-{n:03d}", "text": ARTICLE} for n in range(12)]
+    corpus = write_jsonl(tmp_path / "news.jsonl", records)
+    corpus.write_bytes(corpus.read_bytes() + b'{"id": "rec-bad", "text": "cut short\n')
+    with pytest.raises(SourceError) as raised:
+        build([corpus], tmp_path / "out", options=ReadOptions(strict=True), jobs=2, limits=Limits(batch_bytes=20_000))
+    assert (raised.value.reason, raised.value.place) == ("bad_json", ("line", 13))
+    assert str(raised.value).startswith(f"{corpus}:13: not valid JSON (")
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_source_error_crosses_a_process_boundary_whole():
+    error = SourceError("news.jsonl:4", "not valid JSON (Expecting value at column 1)", "bad_json", ("line", 4))
+    again = pickle.loads(pickle.dumps(error))
+    assert (str(again), again.where, again.problem, again.reason, again.place) == (
+        str(error), error.where, error.problem, error.reason, error.place)
 
 
 def test_strict_stops_at_the_first_and_writes_nothing(corpus, tmp_path):

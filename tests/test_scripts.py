@@ -41,6 +41,7 @@ def test_peak_rss_reports_both_peaks(tmp_path):
     # count pages a little differently: they agree within a tenth.
     assert figures["tree_peak_mb"] > 0 and figures["build_process_mb"] > 0
     assert figures["max_process_mb"] >= 0.9 * figures["build_process_mb"]
+    assert 0 < figures["build_process_cpu_s"] <= figures["seconds"] + 1 and figures["other_processes_cpu_s"] >= 0
     assert figures["summary"][0].startswith("Wrote release 1.0.0")
 
 
