@@ -219,8 +219,11 @@ def attribute(text: str, spans: list[Span], min_confidence: float = 0.0) -> list
             candidate = _attribute_one(text, spans, unit, position)
             if candidate and confidence.get(candidate.rule, 0.0) >= min_confidence:
                 found[index] = candidate
-    for number, unit in enumerate(units):
-        _continue_turns(text, spans, units, number, found, lambda turn: confidence.get(turn, 0.0) >= min_confidence)
+    def allowed(turn: str) -> bool:
+        return confidence.get(turn, 0.0) >= min_confidence
+
+    for number in range(len(units)):
+        _continue_turns(text, spans, units, number, found, allowed)
     return found
 
 

@@ -30,7 +30,7 @@ import pyarrow as pa
 
 from quotes.badinput import BadInput
 from quotes.records import DOCUMENT_SCHEMA, QUOTE_SCHEMA, Quote, extract, to_json
-from quotes.sources import Document, Lines, OnBadInput
+from quotes.sources import Document, Lines, documents_of
 
 BATCH_BYTES = 1 << 20  # of text per batch: large enough that a task's overhead is noise
 BATCH_DOCUMENTS = 2048  # and at most this many documents, for corpora of very short texts
@@ -101,21 +101,6 @@ def batched(
             batch, size, count = DocumentBatch(), 0, 0
     if batch:
         yield batch
-
-
-def documents_of(units: Iterable[Document | Lines], on_bad_input: OnBadInput | None = None) -> Iterator[Document]:
-    """The documents of a batch: ``Lines`` decoded, a line that is no document sent to ``on_bad_input``.
-
-    >>> from quotes.sources import Lines, text_document
-    >>> lines = Lines("news.jsonl", "news.jsonl", (b'{"id": "b", "text": "Yes."}\\n',), 1, 0)
-    >>> [d.doc_id for d in documents_of([text_document("a", "Hi", "a"), lines])]
-    ['a', 'b']
-    """
-    for unit in units:
-        if type(unit) is Lines:
-            yield from unit.documents(on_bad_input)
-        else:
-            yield unit
 
 
 def extract_rows(documents: Sequence[Document | Lines], strict: bool = True) -> Rows:

@@ -69,17 +69,6 @@ class Decoded:
     byte_base: int = 0
     replaced: tuple[tuple[int, int], ...] = ()  # (offset in the text, bytes of the file it stands for)
 
-    @property
-    def first_replaced_byte(self) -> int | None:
-        """The file offset of the first byte that was replaced, if any.
-
-        >>> decode_text(b"ab\\xffc", "replace").first_replaced_byte
-        2
-        """
-        if not self.replaced:
-            return None
-        return ByteMap(self.replaced).byte_offset(self.text, self.replaced[0][0]) + self.byte_base
-
 
 def decode_text(data: bytes, errors: str = "strict") -> Decoded:
     """Decode a text file's bytes as UTF-8 (see the module for ``errors``).

@@ -150,10 +150,7 @@ def read_documents(
     >>> [d.doc_id for d in read_documents(["seeds/002_d268800eac509475.txt"])]
     ['002_d268800eac509475.txt']
     """
-    options.check()
-    for path in paths:
-        for name, file in list_files(path, options, on_bad_input):
-            yield from read_source(file, name, fields, options, on_bad_input)
+    return documents_of(read_units(paths, fields, options, on_bad_input), on_bad_input)
 
 
 def read_units(
@@ -180,7 +177,21 @@ def read_units(
     options.check()
     for path in paths:
         for name, file in list_files(path, options, on_bad_input):
-            yield from read_source(file, name, fields, options, on_bad_input, decode=False, max_bytes=max_bytes, max_lines=max_lines)
+            yield from read_source(file, name, fields, options, on_bad_input, max_bytes, max_lines)
+
+
+def documents_of(units: Iterable[Document | Lines], on_bad_input: OnBadInput | None = None) -> Iterator[Document]:
+    """The documents of ``units``: ``Lines`` decoded, a line that is no document sent to ``on_bad_input``.
+
+    >>> lines = Lines("news.jsonl", "news.jsonl", (b'{"id": "b", "text": "Yes."}\\n',), 1, 0)
+    >>> [d.doc_id for d in documents_of([text_document("a", "Hi", "a"), lines])]
+    ['a', 'b']
+    """
+    for unit in units:
+        if type(unit) is Lines:
+            yield from unit.documents(on_bad_input)
+        else:
+            yield unit
 
 
 def source_format(path: str | os.PathLike) -> str:
@@ -272,7 +283,7 @@ def _walk(directory: Path, root: Path, root_real: str, ancestors: tuple[str, ...
             if entry.is_file():
                 found.append((path.relative_to(root).as_posix(), path))
             else:
-                skip(path, f"cannot be read: {_file_kind(entry.stat().st_mode)}, not a regular file; a corpus holds files", "unreadable")
+                skip(path, _not_a_file(entry.stat().st_mode), "unreadable")
 
 
 def _inside(target: str, root_real: str) -> bool:
@@ -282,6 +293,14 @@ def _inside(target: str, root_real: str) -> bool:
 def _is_corpus_file(file: Path) -> bool:
     name = file.name.lower()
     return name.endswith((".txt", PARQUET_SUFFIX) + JSONL_SUFFIXES)
+
+
+def _not_a_file(mode: int) -> str:
+    return f"cannot be read: {_file_kind(mode)}, not a regular file; a corpus holds files"
+
+
+def _unreadable(error: OSError) -> str:
+    return f"cannot be read ({error.strerror}); check that it exists and its permissions"
 
 
 def _file_kind(mode: int) -> str:
@@ -301,14 +320,13 @@ def read_source(
     fields: Fields = Fields(),
     options: ReadOptions = ReadOptions(),
     on_bad_input: OnBadInput | None = None,
-    decode: bool = True,
     max_bytes: int = LINES_BYTES,
     max_lines: int = LINES_COUNT,
 ) -> Iterator[Document | Lines]:
     """The documents of one file (or saved dataset), read by the reader of its format.
 
-    Unless ``decode``, JSON Lines come as ``Lines`` of up to ``max_bytes`` and
-    ``max_lines`` (see ``read_units``).
+    JSON Lines come as ``Lines`` of up to ``max_bytes`` and ``max_lines``, not
+    yet decoded (see ``read_units``).
 
     >>> next(read_source(Path("seeds/000_19351164b027cb34.txt"), "000.txt")).doc_id
     '000.txt'
@@ -323,8 +341,7 @@ def read_source(
                 problems.replaced(document.where, ("byte", first), document.doc_id, _replaced_problem(len(document.replaced), first))
             yield document
         elif kind == "jsonl":
-            lines = read_lines(file, fields, options, problems, max_bytes, max_lines)
-            yield from lines if not decode else (document for chunk in lines for document in chunk.documents(on_bad_input))
+            yield from read_lines(file, fields, options, problems, max_bytes, max_lines)
         elif kind == "parquet":
             yield from read_parquet(file, fields, problems)
         else:
@@ -354,10 +371,10 @@ def read_file(file: Path, doc_id: str, options: ReadOptions = ReadOptions()) -> 
     try:
         mode = file.stat().st_mode
         if not stat.S_ISREG(mode):  # never opened: reading a FIFO would wait for a writer forever
-            raise SourceError(where, f"cannot be read: {_file_kind(mode)}, not a regular file; a corpus holds files")
+            raise SourceError(where, _not_a_file(mode))
         data = file.read_bytes()
     except OSError as error:
-        raise SourceError(where, f"cannot be read ({error.strerror}); check that it exists and its permissions") from None
+        raise SourceError(where, _unreadable(error)) from None
     try:
         decoded = decode_text(data, "replace" if options.encoding_errors == "replace" else "strict")
     except NotText as error:
@@ -602,10 +619,10 @@ def _open_lines(file: Path) -> Iterator[Iterable[bytes]]:
     try:
         mode = file.stat().st_mode
         if not stat.S_ISREG(mode):
-            raise SourceError(where, f"cannot be read: {_file_kind(mode)}, not a regular file; a corpus holds files")
+            raise SourceError(where, _not_a_file(mode))
         raw = open(file, "rb", buffering=1 << 20)  # six times faster line splitting than the default 8 KB
     except OSError as error:
-        raise SourceError(where, f"cannot be read ({error.strerror}); check that it exists and its permissions") from None
+        raise SourceError(where, _unreadable(error)) from None
     with raw:
         name = file.name.lower()
         if name.endswith(".gz"):

@@ -1,17 +1,17 @@
 """Stats: the figures a release's card shows, gathered while its rows stream past.
 
 A build never holds all its rows at once, so the counts the card needs (per
-kind, attributed share, top speakers, rules) are added up row by row in a
+kind, attributed share, top speakers, rules) are added up batch by batch in a
 ``ReleaseStats``; builds that write several shards in several processes keep
 one per shard and ``merge`` them. The same accumulator recounts a written
 release from its Parquet files, batch by batch, which is how the tests check
 that release.json and the card say what the data holds.
 
+>>> import pyarrow as pa
 >>> stats = ReleaseStats()
->>> stats.add_quote({"doc_id": "a.txt", "kind": "direct", "speaker": "Jane Doe", "rule": "after_speaker_cue",
-...                  "continues": None})
->>> stats.add_quote({"doc_id": "a.txt", "kind": "partial", "speaker": None, "rule": None, "continues": None})
->>> stats.add_document({"n_quotes": 2, "n_chars": 120})
+>>> stats.add_quotes(pa.table({"doc_id": ["a.txt", "a.txt"], "kind": ["direct", "partial"],
+...                            "speaker": ["Jane Doe", None], "rule": ["after_speaker_cue", None], "continues": [None, None]}))
+>>> stats.add_documents(pa.table({"n_quotes": [2], "n_chars": [120]}))
 >>> summary = stats.to_dict()
 >>> summary["kinds"], summary["top_speakers"]
 ({'direct': 1, 'partial': 1}, [{'speaker': 'Jane Doe', 'quotes': 1, 'direct': 1, 'documents': 1}])
@@ -36,7 +36,7 @@ _DOCUMENT_COLUMNS = ["n_quotes", "n_chars"]
 
 
 class ReleaseStats:
-    """Running counts over quote rows and document rows (dicts with the schema's field names)."""
+    """Running counts over batches of quote rows and document rows (Arrow tables with the schemas' columns)."""
 
     def __init__(self) -> None:
         self.kinds: Counter = Counter()
@@ -49,49 +49,30 @@ class ReleaseStats:
         self.documents = 0
         self.documents_with_quotes = 0
         self.chars = 0
-        # The rows of one document arrive together: a speaker's document count
-        # goes up when the speaker is seen in a document other than the last one.
+        # The rows of one document arrive together, though perhaps over two batches: a
+        # speaker's document count goes up for a document other than its last one.
         self._last_document: dict[str, str] = {}
 
-    def add_quote(self, row: dict) -> None:
-        """Count one quote row."""
-        kind, speaker = row["kind"], row["speaker"]
-        self.kinds[kind] += 1
-        if row.get("continues") is not None:
-            self.continuations += 1
-        if speaker is None:
-            return
-        self.attributed[kind] += 1
-        self.rules[row["rule"]] += 1
-        self.speakers[speaker] += 1
-        self.speaker_direct[speaker] += kind == "direct"
-        if self._last_document.get(speaker) != row["doc_id"]:
-            self._last_document[speaker] = row["doc_id"]
-            self.speaker_documents[speaker] += 1
-
-    def add_document(self, row: dict) -> None:
-        """Count one document row."""
-        self.documents += 1
-        self.documents_with_quotes += row["n_quotes"] > 0
-        self.chars += row["n_chars"]
-
     def add_rows(self, quotes: pa.Table | pa.RecordBatch, documents: pa.Table | pa.RecordBatch) -> None:
-        """Count a batch of quote rows and the document rows they come from (Arrow tables).
+        """Count a batch of quote rows and the document rows they come from (Arrow tables)."""
+        self.add_quotes(quotes)
+        self.add_documents(documents)
 
-        The counts of ``add_quote`` and ``add_document`` row by row, taken a
-        column at a time: a build counts every row it writes, and a dict and a
-        call per row took twice as long. The batch must hold all the quote rows
-        of its documents, as ``add_quote`` needs them together: a speaker's
-        documents are its distinct (speaker, doc_id) pairs.
+    def add_quotes(self, quotes: pa.Table | pa.RecordBatch) -> None:
+        """Count a batch of quote rows, a column at a time (a dict and a call per row took twice as long).
+
+        The rows of a document must come together, in this batch or over the end
+        of the last one: a speaker's documents are counted as they change.
 
         >>> import pyarrow as pa
         >>> stats = ReleaseStats()
-        >>> stats.add_rows(pa.table({"doc_id": ["a", "a", "b"], "kind": ["direct", "partial", "direct"],
-        ...                          "speaker": ["Jo", "Jo", None], "rule": ["r1", "r2", None], "continues": [None, "q1", None]}),
-        ...                pa.table({"n_quotes": [2, 1, 0], "n_chars": [40, 30, 10]}))
+        >>> stats.add_quotes(pa.table({"doc_id": ["a", "a"], "kind": ["direct", "partial"],
+        ...                            "speaker": ["Jo", "Jo"], "rule": ["r1", "r2"], "continues": [None, "q1"]}))
+        >>> stats.add_quotes(pa.table({"doc_id": ["a", "b"], "kind": ["direct", "direct"],
+        ...                            "speaker": ["Jo", None], "rule": ["r1", None], "continues": [None, None]}))
         >>> summary = stats.to_dict()
-        >>> summary["top_speakers"], summary["rules"], summary["continuations"], summary["documents_with_quotes"]
-        ([{'speaker': 'Jo', 'quotes': 2, 'direct': 1, 'documents': 1}], {'r1': 1, 'r2': 1}, 1, 2)
+        >>> summary["top_speakers"], summary["rules"], summary["continuations"]
+        ([{'speaker': 'Jo', 'quotes': 3, 'direct': 2, 'documents': 1}], {'r1': 2, 'r2': 1}, 1)
         """
         import pyarrow.compute as pc
 
@@ -99,12 +80,25 @@ class ReleaseStats:
         self.continuations += quotes.num_rows - quotes.column("continues").null_count
         attributed = quotes.filter(pc.is_valid(quotes.column("speaker")))
         kinds, speakers = attributed.column("kind").to_pylist(), attributed.column("speaker").to_pylist()
+        doc_ids = attributed.column("doc_id").to_pylist()
         self.attributed.update(kinds)
         self.rules.update(attributed.column("rule").to_pylist())
         self.speakers.update(speakers)
         self.speaker_direct.update(speaker for speaker, kind in zip(speakers, kinds) if kind == "direct")
-        pairs = set(zip(speakers, attributed.column("doc_id").to_pylist()))
+        # A (speaker, document) pair going on from the last batch was counted there.
+        pairs = set(zip(speakers, doc_ids)).difference(self._last_document.items())
         self.speaker_documents.update(speaker for speaker, _ in pairs)
+        self._last_document.update(zip(speakers, doc_ids))
+
+    def add_documents(self, documents: pa.Table | pa.RecordBatch) -> None:
+        """Count a batch of document rows.
+
+        >>> import pyarrow as pa
+        >>> stats = ReleaseStats()
+        >>> stats.add_documents(pa.table({"n_quotes": [2, 0], "n_chars": [40, 10]}))
+        >>> stats.documents, stats.documents_with_quotes, stats.chars
+        (2, 1, 50)
+        """
         self.documents += documents.num_rows
         self.documents_with_quotes += sum(1 for n in documents.column("n_quotes").to_pylist() if n > 0)
         self.chars += sum(documents.column("n_chars").to_pylist())
@@ -112,8 +106,9 @@ class ReleaseStats:
     def merge(self, other: ReleaseStats) -> ReleaseStats:
         """Add the counts of another shard's stats (its documents are not in this one's).
 
+        >>> import pyarrow as pa
         >>> a, b = ReleaseStats(), ReleaseStats()
-        >>> a.add_document({"n_quotes": 0, "n_chars": 5}); b.add_document({"n_quotes": 1, "n_chars": 7})
+        >>> a.add_documents(pa.table({"n_quotes": [0], "n_chars": [5]})); b.add_documents(pa.table({"n_quotes": [1], "n_chars": [7]}))
         >>> a.merge(b).to_dict()["documents"]
         2
         """
@@ -196,19 +191,18 @@ def recount(release: str | os.PathLike) -> dict:
     21
     """
     stats = ReleaseStats()
-    for row in _rows(Path(release), "quotes", _QUOTE_COLUMNS):
-        stats.add_quote(row)
-    for row in _rows(Path(release), "documents", _DOCUMENT_COLUMNS):
-        stats.add_document(row)
+    for batch in _batches(Path(release), "quotes", _QUOTE_COLUMNS):
+        stats.add_quotes(batch)
+    for batch in _batches(Path(release), "documents", _DOCUMENT_COLUMNS):
+        stats.add_documents(batch)
     return stats.to_dict()
 
 
-def _rows(release: Path, config: str, columns: list[str]) -> Iterator[dict]:
+def _batches(release: Path, config: str, columns: list[str]) -> Iterator[pa.RecordBatch]:
     import pyarrow.parquet as pq
 
     for file in parquet_files(release, config):
-        for batch in pq.ParquetFile(file).iter_batches(batch_size=10_000, columns=columns):
-            yield from batch.to_pylist()
+        yield from pq.ParquetFile(file).iter_batches(batch_size=10_000, columns=columns)
 
 
 def parquet_files(release: str | os.PathLike, config: str) -> list[Path]:
@@ -303,9 +297,12 @@ def _by_count(counts: dict) -> Iterable[tuple[str, int]]:
 
 def _example() -> dict:
     """Stats of a tiny made-up release, for the examples above."""
+    import pyarrow as pa
+
     stats = ReleaseStats()
-    for kind, speaker in (("direct", "Jane Doe"), ("direct", None), ("partial", "Jane Doe")):
-        row = {"doc_id": "a.txt", "kind": kind, "speaker": speaker, "rule": "after_speaker_cue", "continues": None}
-        stats.add_quote(row)
-    stats.add_document({"n_quotes": 3, "n_chars": 10})
+    stats.add_rows(
+        pa.table({"doc_id": ["a.txt"] * 3, "kind": ["direct", "direct", "partial"], "speaker": ["Jane Doe", None, "Jane Doe"],
+                  "rule": ["after_speaker_cue"] * 3, "continues": [None] * 3}),
+        pa.table({"n_quotes": [3], "n_chars": [10]}),
+    )
     return stats.to_dict()
