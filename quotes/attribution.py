@@ -138,6 +138,19 @@ def rule_confidence() -> dict[str, float]:
     return {row[0]: float(row[1]) for row in lexicons.table("rule_precision")}
 
 
+@cache
+def usable_rules(min_confidence: float) -> tuple[Rule, ...]:
+    """The rules whose measured precision reaches ``min_confidence``, in the order they
+    are tried. A rule below it is not tried at all, so that it cannot stand in the way
+    of a later, surer rule that also matches.
+
+    >>> "sentence_subject" in {r.name for r in usable_rules(0.75)}
+    False
+    """
+    confidence = rule_confidence()
+    return tuple(r for r in rules() if confidence.get(r.name, 0.0) >= min_confidence)
+
+
 def rule_names() -> tuple[str, ...]:
     """Every rule that can attribute a quotation: the patterns, then the turn rules.
 
@@ -213,12 +226,11 @@ def attribute(text: str, spans: list[Span], min_confidence: float = 0.0) -> list
     units = _units(text, spans)
     lowercase = cache(lambda: lowercase_words(text))  # read from the text once, if ever needed
     confidence = rule_confidence()
+    usable = usable_rules(min_confidence)
     for unit in units:
         _tag_unit(text, spans, unit, lowercase)
         for position, index in enumerate(unit.spans):
-            candidate = _attribute_one(text, spans, unit, position)
-            if candidate and confidence.get(candidate.rule, 0.0) >= min_confidence:
-                found[index] = candidate
+            found[index] = _attribute_one(text, spans, unit, position, usable)
     def allowed(turn: str) -> bool:
         return confidence.get(turn, 0.0) >= min_confidence
 
@@ -256,7 +268,9 @@ def _window(text: str, unit: _Unit, first_open: int, last_close: int) -> tuple[i
     return start, end
 
 
-def _attribute_one(text: str, spans: list[Span], unit: _Unit, position: int) -> Attribution | None:
+def _attribute_one(
+    text: str, spans: list[Span], unit: _Unit, position: int, usable: tuple[Rule, ...]
+) -> Attribution | None:
     tokens = unit.tokens
     tags = tokens.tags
     q = unit.quote_tokens[position]
@@ -278,7 +292,7 @@ def _attribute_one(text: str, spans: list[Span], unit: _Unit, position: int) -> 
         "left": (sentence, q),
     }
     span = spans[unit.spans[position]]
-    for candidate in rules():
+    for candidate in usable:
         if candidate.context in contexts:
             start, end = contexts[candidate.context]
             context = tags[start:end]

@@ -243,13 +243,16 @@ def _error(document: dict, piece: tuple[int, int], gold: dict, quote: Quote | No
     }
 
 
-def calibration_table(report: Report) -> str:
+def calibration_table(report: Report, in_use: Report | None = None) -> str:
     """``rule_precision.tsv`` contents from a report: each rule's measured precision.
 
     The figure is (correct + 2p) / (attributed + 2), where p is the precision
     of all rules together: the measured share, pulled towards the overall one
     when a rule fired too rarely for its own share to be trusted (a rule that
-    never fired gets p).
+    never fired gets p). ``report`` is measured with every rule tried; the rules
+    at or above the threshold are figured from ``in_use`` instead, measured at the
+    threshold, where the rules below it are not tried and so never stand in the
+    way of a later rule: their figures are then those of the rows users get.
 
     >>> report = Report(correct_speaker=90, predicted_speaker=100,
     ...                 by_rule={"after_speaker_cue": {"correct": 98, "attributed": 100}})
@@ -262,16 +265,21 @@ def calibration_table(report: Report) -> str:
         "# (correct + 2p) / (attributed + 2) with p the precision of all rules together,",
         "# measured by",
         "#   quotes eval GOLD --part dev --calibrate quotes/lexicons/en/rule_precision.tsv",
-        "# on the development half of an annotated corpus, with every rule allowed to",
-        "# fire. Every quote row's `confidence` is its rule's figure; rules below",
-        "# attribution.MIN_CONFIDENCE leave their quotations unattributed.",
+        "# on the development half of an annotated corpus: the rules at or above",
+        "# attribution.MIN_CONFIDENCE as they run, the others as they fire when every rule",
+        "# is tried. After a change of rules, run it until the file stays the same. Every",
+        "# quote row's `confidence` is its rule's figure; rules below the threshold are not",
+        "# tried, and leave their quotations unattributed.",
         "# rule\tprecision\tattributions",
     ]
-    from quotes.attribution import rule_names
+    from quotes.attribution import MIN_CONFIDENCE, rule_confidence, rule_names
 
-    overall = report.speaker_precision
+    confidence = rule_confidence()
     for rule in rule_names():
-        tally = report.by_rule.get(rule, {"correct": 0, "attributed": 0})
+        used = in_use is not None and confidence.get(rule, 0.0) >= MIN_CONFIDENCE
+        source = in_use if used else report
+        tally = source.by_rule.get(rule, {"correct": 0, "attributed": 0})
+        overall = source.speaker_precision
         precision = (tally["correct"] + 2 * overall) / (tally["attributed"] + 2)
         lines.append(f"{rule}\t{precision:.3f}\t{tally['attributed']}")
     return "\n".join(lines) + "\n"

@@ -56,3 +56,10 @@ def test_rules_below_the_threshold_leave_a_quotation_unattributed():
     text = "Maria Keller, the union’s lawyer, faulted the board for acting as “judge and jury at once” in the dispute."
     assert extract(text)[0].speaker is None  # sentence_subject measures below MIN_CONFIDENCE
     assert extract(text, min_confidence=0.0)[0].rule == "sentence_subject"
+
+
+def test_a_rule_below_the_threshold_does_not_stand_in_the_way_of_a_later_one():
+    text = "Ms. Arden and her deputy issued a statement describing the talks as a “useful first step.”"
+    assert extract(text, min_confidence=0.0)[0].rule == "subject_later_verb"  # tried first, but measures below
+    kept = extract(text)[0]
+    assert (kept.rule, kept.speaker_mention) == ("subject_near", "Ms. Arden")
