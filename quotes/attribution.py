@@ -25,7 +25,7 @@ import bisect
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import regex
@@ -94,7 +94,14 @@ class Rule:
         >>> rule("after_speaker_cue").match(",PV.").group("spk")
         'P'
         """
-        return self.pattern.search(tags)
+        return _search(self.pattern, tags)
+
+
+# Contexts repeat from quotation to quotation (",NV." after "…,” Trump said."):
+# each rule searches each distinct context once, and the match is read again.
+@lru_cache(maxsize=65_536)
+def _search(pattern: regex.Pattern, tags: str) -> regex.Match | None:
+    return pattern.search(tags)
 
 
 @cache
