@@ -269,7 +269,10 @@ def _variants(word: str) -> str:
             _VARIANTS.clear()
             _VARIANTS[""] = "QQQQ"
         lex = lexicon()
-        variants = "".join(_word_tag(word, previous, lex) for previous in _PREVIOUS)
+        if _tag_depends_on_previous(word, lex):
+            variants = "".join(_word_tag(word, previous, lex) for previous in _PREVIOUS)
+        else:
+            variants = _word_tag(word, "w", lex) * 4
         if variants[2] == "N" and len(word) > 5 and word.endswith(("ing", "ed")):
             variants += "?"  # may be a verb opening a sentence: decided with the next word
         elif variants[3] in "DPOCAWatH" and word in lex.not_names:
@@ -280,6 +283,23 @@ def _variants(word: str) -> str:
             _AMBIGUOUS.add(variants)
         _VARIANTS[word] = variants
     return variants
+
+
+def _tag_depends_on_previous(word: str, lex: _Lexicon) -> bool:
+    """Whether ``_word_tag`` may give the word another tag after another tag: only
+    modifiers (at a sentence opening), name particles (after a name), and verbs
+    (after an article) do. Most new words are names, looked up once, not four times.
+
+    >>> _tag_depends_on_previous("reports", lexicon()), _tag_depends_on_previous("Zelenskyy", lexicon())
+    (True, False)
+    """
+    lower = word.lower()
+    return (
+        lex.closed.get(lower) == "a"
+        or word in lex.particles
+        or lower in lex.verbs
+        or lower in lex.framing
+    )
 
 
 def _tag_words(words: list[str]) -> list[str]:
