@@ -364,16 +364,28 @@ def _mentions(text: str, surname: str, start: int = 0, stop: int | None = None) 
             # (costly) backward match is spared.
             spaced = text[at - 1 : at] in (" ", "\u00a0")
             before = _words_before().match(text, max(0, at - 120), at) if spaced else None
-            words = before.group().split() if before else []
-            start = before.start() if before else at
-            for index in range(len(words) - 1, -1, -1):
-                # "Obama’s Treasury Secretary Jack Lew"; "... in Concord. Symms said"
-                if words[index].endswith(_POSSESSIVE) or _ends_sentence(words[index]):
-                    words = words[index + 1 :]
-                    break
-            found.extend(_occurrence(words + [surname], start, end))
+            name = _name_ending(before.group() if before else "", surname)
+            if name is not None:
+                found.append(Occurrence(before.start() if before else at, end, *name))
         at = text.find(surname, end, stop)
     return found
+
+
+@lru_cache(maxsize=100_000)
+def _name_ending(words_before: str, surname: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The name and titles of a surname with the capitalised words written before it:
+    worked out once per pair, since a document names its people again and again.
+
+    >>> _name_ending("Treasury Secretary Jack ", "Lew")
+    (('Jack', 'Lew'), ('Secretary',))
+    """
+    words = words_before.split()
+    for index in range(len(words) - 1, -1, -1):
+        # "Obama’s Treasury Secretary Jack Lew"; "... in Concord. Symms said"
+        if words[index].endswith(_POSSESSIVE) or _ends_sentence(words[index]):
+            words = words[index + 1 :]
+            break
+    return _name_and_titles(tuple(words) + (surname,))
 
 
 def _ends_sentence(word: str) -> bool:
@@ -391,40 +403,51 @@ def _words_before() -> regex.Pattern:
 def _occurrences(text: str, start: int = 0, end: int | None = None) -> list[Occurrence]:
     end = len(text) if end is None else end
     found = []
-    titles = _titles()
-    not_names = lexicons.words("not_names")
-    abbreviations = lexicons.words("abbreviations")
     for match in _name_run().finditer(text, start, end):
-        run = match.group()
-        if " " not in run and "\u00a0" not in run:
-            # One capitalised word, by far the most common run: handled without splitting.
-            name = run[:-1] if run.endswith(".") and run not in abbreviations and len(run) > 2 else run
-            if name not in not_names and name not in titles:
-                name = name[:-2] if name.endswith(_POSSESSIVE) else name
-                found.append(Occurrence(match.start(), match.start() + len(name), (name,), ()))
-            continue
-        words: list[str] = []
-        start = cursor = match.start()
-        for word in run.split():
-            cursor = text.index(word, cursor)
-            ends_sentence = word.endswith(".") and word not in abbreviations and len(word) > 2
-            words.append(word[:-1] if ends_sentence else word)
-            cursor += len(word)
-            # A possessive or a full stop ends a name: "Trump’s Mar-a-Lago resort" names Trump alone.
-            if word.endswith(_POSSESSIVE) or ends_sentence:
-                found.extend(_occurrence(words, start, cursor))
-                words, start = [], cursor + 1
-        found.extend(_occurrence(words, start, match.end()))
+        at = match.start()
+        for name_start, name_end, tokens, titles in _names_in_run(match.group()):
+            found.append(Occurrence(at + name_start, at + name_end, tokens, titles))
     return found
 
 
-def _occurrence(words: list[str], start: int, end: int) -> list[Occurrence]:
-    """The name in a run of capitalised words, without titles and sentence openers."""
+@lru_cache(maxsize=100_000)
+def _names_in_run(run: str) -> tuple[tuple[int, int, tuple[str, ...], tuple[str, ...]], ...]:
+    """The names in a run of capitalised words, as (start, end, tokens, titles) from the
+    run's first character: worked out once per run, since the same runs ("President
+    Donald Trump", "Monday") come back in text after text.
+
+    >>> _names_in_run("Sen. Jane Roe’s Office")
+    ((0, 15, ('Jane', 'Roe'), ('Sen.',)), (16, 22, ('Office',), ()))
+    """
+    titles = _titles()
+    not_names = lexicons.words("not_names")
+    abbreviations = lexicons.words("abbreviations")
+    if " " not in run and "\u00a0" not in run:
+        # One capitalised word, by far the most common run: handled without splitting.
+        name = run[:-1] if run.endswith(".") and run not in abbreviations and len(run) > 2 else run
+        if name in not_names or name in titles:
+            return ()
+        name = name[:-2] if name.endswith(_POSSESSIVE) else name
+        return ((0, len(name), (name,), ()),)
+    found: list[tuple[int, int, tuple[str, ...], tuple[str, ...]]] = []
+    words: list[str] = []
+    start = cursor = 0
+    for word in run.split():
+        cursor = run.index(word, cursor)
+        ends_sentence = word.endswith(".") and word not in abbreviations and len(word) > 2
+        words.append(word[:-1] if ends_sentence else word)
+        cursor += len(word)
+        # A possessive or a full stop ends a name: "Trump’s Mar-a-Lago resort" names Trump alone.
+        if word.endswith(_POSSESSIVE) or ends_sentence:
+            found.extend(_name_at(words, start, cursor))
+            words, start = [], cursor + 1
+    found.extend(_name_at(words, start, len(run)))
+    return tuple(found)
+
+
+def _name_at(words: list[str], start: int, end: int) -> list[tuple[int, int, tuple[str, ...], tuple[str, ...]]]:
     found = _name_and_titles(tuple(words))
-    if found is None:
-        return []
-    name, leading = found
-    return [Occurrence(start, end, name, leading)]
+    return [] if found is None else [(start, end, *found)]
 
 
 @lru_cache(maxsize=100_000)
