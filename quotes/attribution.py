@@ -189,6 +189,9 @@ class _Unit:
     tokens: Tokens = Tokens("", (), ())  # tagged by _tag_unit before any rule reads them
     quote_tokens: tuple[int, ...] = ()
     sentences: tuple[int, ...] = ()
+    # The paragraph before, tagged on first use for the rules of the "previous" context.
+    before: tuple[Tokens, int] | None = None
+    before_tagged: bool = False
 
 
 def _units(text: str, spans: list[Span]) -> list[_Unit]:
@@ -279,16 +282,16 @@ def _attribute_one(text: str, spans: list[Span], unit: _Unit, position: int) -> 
     sentence_end = min(sentence_end, q + 1 + _CONTEXT_TOKENS)
     right_end = tags.find("Q", q + 1, sentence_end)
     right_end = sentence_end if right_end < 0 else right_end
+    # Each context is cut once: the rules that read it share the string (and its hash).
     contexts = {
-        "right": (q + 1, right_end),
-        "tail": (q + 1, sentence_end),
-        "left": (sentence, q),
+        "right": (q + 1, tags[q + 1 : right_end]),
+        "tail": (q + 1, tags[q + 1 : sentence_end]),
+        "left": (sentence, tags[sentence:q]),
     }
     span = spans[unit.spans[position]]
     for candidate in rules():
         if candidate.context in contexts:
-            start, end = contexts[candidate.context]
-            context = tags[start:end]
+            start, context = contexts[candidate.context]
             match = candidate.match(context) if candidate.applies_to(context) else None
             if match:
                 return _attribution(candidate.name, match, tokens, start)
@@ -363,6 +366,18 @@ def _match_previous(text: str, spans: list[Span], unit: _Unit, sentence: int, ca
         earlier = max(unit.sentences[bisect.bisect_left(unit.sentences, sentence) - 1], sentence - _CONTEXT_TOKENS)
         found = candidate.match(tokens.tags[earlier:sentence])
         return _attribution(candidate.name, found, tokens, earlier) if found else None
+    if not unit.before_tagged:
+        unit.before, unit.before_tagged = _paragraph_before(text, spans, unit), True
+    if unit.before is None:
+        return None
+    before, last = unit.before
+    found = candidate.match(before.tags[last:])
+    return _attribution(candidate.name, found, before, last) if found else None
+
+
+def _paragraph_before(text: str, spans: list[Span], unit: _Unit) -> tuple[Tokens, int] | None:
+    """The tags of the paragraph before a unit, and where its last sentence starts,
+    when it ends with a full stop or a colon and holds no quotation."""
     previous = _previous_paragraph(text, unit.start)
     if previous is None:
         return None
@@ -371,9 +386,7 @@ def _match_previous(text: str, spans: list[Span], unit: _Unit, sentence: int, ca
     before = tag(text, start, end, inside)
     if not before.tags or before.tags[-1] not in ".:" or "Q" in before.tags:
         return None
-    last = sentence_starts(before, text)[-1]
-    found = candidate.match(before.tags[last:])
-    return _attribution(candidate.name, found, before, last) if found else None
+    return before, sentence_starts(before, text)[-1]
 
 
 def _previous_paragraph(text: str, at: int) -> tuple[int, int] | None:
