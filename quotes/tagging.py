@@ -230,12 +230,15 @@ def _split(text: str, start: int, end: int, words: list, starts: list, ends: lis
 def _attach_full_stops(words: list, starts: list, ends: list, first: int) -> None:
     """Mr. and U.S. keep their full stop: it does not end a sentence there."""
     abbreviations = lexicon().abbreviations
-    i = max(first + 1, 1)
-    while i < len(words):
+    # Only the full stops are visited, the last first, so that attaching one (and
+    # deleting its token) leaves the places of those still to visit as they were.
+    # A full stop never attaches to another, so the order changes nothing else.
+    # (A full stop opening the stretch has no word of it to attach to.)
+    stops = [first + i for i in _positions(words[first:], _FULL_STOP) if i > 0]
+    for i in reversed(stops):
         word = words[i - 1]
         if (
-            words[i] == "."
-            and ends[i - 1] == starts[i]
+            ends[i - 1] == starts[i]
             and word[:1].isalnum()
             and (
                 word + "." in abbreviations
@@ -247,7 +250,9 @@ def _attach_full_stops(words: list, starts: list, ends: list, first: int) -> Non
             words[i - 1] = word + "."
             ends[i - 1] = ends[i]
             del words[i], starts[i], ends[i]
-        i += 1
+
+
+_FULL_STOP = frozenset({"."})
 
 
 # The tag of a word depends on the tag before it in three ways only (after an
@@ -307,7 +312,8 @@ def _tag_words(words: list[str]) -> list[str]:
     lex = lexicon()
     variants = list(map(_VARIANTS.get, words))  # most words are known: looked up without a Python loop
     if None in variants:
-        variants = [v or _variants(w) for v, w in zip(variants, words)]
+        for i in compress(range(len(variants)), map(operator.not_, variants)):  # only the new words
+            variants[i] = _variants(words[i])
     tags = list(map(_FIRST, variants))
     covered: set[int] = set()
     for i in _positions(words, lex.phrase_starts):
