@@ -22,6 +22,7 @@ and maps every mention to one canonical form:
 from __future__ import annotations
 
 import bisect
+import operator
 from collections.abc import Iterator, Sequence
 import re
 
@@ -126,6 +127,7 @@ class Names:
         self._mentions: dict[tuple[str, int], _Surname] = {}  # (surname, block) -> where it is written
         self.focus = 0  # the offset of the mention being resolved
         self._chunks: dict[int, list[Occurrence]] = {}  # chunk number -> the names in it
+        self._genders: dict[tuple[tuple[str, ...], int], str | None] = {}  # (person, block) -> gender
 
     def occurrences_between(self, start: int, end: int) -> list[Occurrence]:
         """The names in ``text[start:end]``, in order.
@@ -137,7 +139,7 @@ class Names:
         start, end = max(0, start), min(end, len(self.text))
         found: list[Occurrence] = []
         for chunk in range(start // _CHUNK, end // _CHUNK + 1):
-            found.extend(o for o in self._chunk(chunk) if start <= o.start < end)
+            found.extend(_starting_between(self._chunk(chunk), start, end))
         return found
 
     def occurrences_backwards(self, start: int, end: int) -> Iterator[Occurrence]:
@@ -152,7 +154,7 @@ class Names:
         """
         start, end = max(0, start), min(end, len(self.text))
         for chunk in range(end // _CHUNK, start // _CHUNK - 1, -1):
-            yield from reversed([o for o in self._chunk(chunk) if start <= o.start < end])
+            yield from reversed(_starting_between(self._chunk(chunk), start, end))
 
     def _chunk(self, chunk: int) -> list[Occurrence]:
         """The names in one chunk of the text, scanned on first use."""
@@ -202,6 +204,18 @@ class Names:
             found = self._mentions[(surname, block)] = _Surname.of(_mentions(self.text, surname, start, end))
         return found
 
+    def gender_of(self, person: tuple[str, ...]) -> str | None:
+        """The gender the document gives a person, from honorifics, then the given name;
+        worked out once (per block of a long text): every pronoun near a name asks again.
+
+        >>> Names("Mrs. Clinton and Bill Clinton spoke.").gender_of(("Clinton",))
+        'female'
+        """
+        key = (person, self.focus // _NEIGHBOURHOOD)
+        if key not in self._genders:
+            self._genders[key] = _gender_of(person, self)
+        return self._genders[key]
+
     # -- names ----------------------------------------------------------------
 
     def canonical_name(self, tokens: tuple[str, ...], at: int, titles: tuple[str, ...] = ()) -> str:
@@ -222,7 +236,7 @@ class Names:
             return longer[0] if len(longer) == 1 else tokens
         gender = _gender_of_titles(titles)
         if gender:
-            longer = [c for c in longer if _gender_of(c, self) in (gender, None)]
+            longer = [c for c in longer if self.gender_of(c) in (gender, None)]
         if not longer:
             if gender and candidates:
                 # "Mrs. Clinton" when the only Clinton named in full is a man: keep her apart
@@ -269,7 +283,7 @@ class Names:
             if nearest is not None and distance > nearest + 1:
                 break
             person = self._person(occurrence)
-            if _gender_of(person, self) not in (wanted, None):
+            if self.gender_of(person) not in (wanted, None):
                 continue
             evidence = self._personhood(person, speakers)
             if evidence:
@@ -305,7 +319,7 @@ class Names:
 
     def _personhood(self, person: tuple[str, ...], speakers: dict[tuple[str, ...], int]) -> int:
         """How sure it is that a name is a person's: 0 (a place?) to 3 (given name or honorific)."""
-        if _gender_of(person, self) is not None or (self.titles_of(person) & _titles()):
+        if self.gender_of(person) is not None or (self.titles_of(person) & _titles()):
             return 3
         if person in speakers:
             return 2
@@ -342,6 +356,15 @@ class Names:
             return None
         owners = [m.group(1) for m in _owner_pattern(document).finditer(self.text, max(0, first - 200), at)]
         return owners[-1] if owners else None
+
+
+def _starting_between(names: list[Occurrence], start: int, end: int) -> list[Occurrence]:
+    """The names (in order of their start) that start in ``[start, end)``: found by
+    bisection, since every pronoun asks again about the chunks before it."""
+    return names[bisect.bisect_left(names, start, key=_START) : bisect.bisect_left(names, end, key=_START)]
+
+
+_START = operator.attrgetter("start")
 
 
 @lru_cache(maxsize=256)
