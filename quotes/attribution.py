@@ -243,9 +243,16 @@ def _tag_unit(text: str, spans: list[Span], unit: _Unit, lowercase: Callable[[],
     unit.tokens = tag(text, start, end, quotes, lowercase)
     starts = unit.tokens.starts
     quote_at = {spans[i].open_start for i in unit.spans}
-    unit.quote_tokens = tuple(k for k, t in enumerate(unit.tokens.tags) if t == "Q" and starts[k] in quote_at)
+    unit.quote_tokens = tuple(k for k in _positions_of_q(unit.tokens.tags) if starts[k] in quote_at)
     unit.sentences = tuple(sentence_starts(unit.tokens, text))
 
+
+def _positions_of_q(tags: str) -> list[int]:
+    """Where the quotation tokens are, found by the engine rather than tag by tag."""
+    return [found.start() for found in _Q.finditer(tags)]
+
+
+_Q = regex.compile("Q")
 
 # Sentences further than this from a quotation are not tagged: no rule reads them.
 _WINDOW_SLACK = 300

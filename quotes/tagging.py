@@ -161,10 +161,14 @@ def tag(
     _split(text, cursor, end, words, starts, ends)
     tags = _tag_words(words)
     if lowercase is not None:
-        for i in [i for i, t in enumerate(tags) if t == "N" and (i == 0 or tags[i - 1] in ".Q:")]:
+        # The engine finds the names opening a sentence: no Python loop over every tag.
+        for i in [found.start() for found in _SENTENCE_OPENING_NAME.finditer("".join(tags))]:
             if words[i + 1 : i + 2] and words[i + 1][:1].islower() and words[i].lower() in lowercase():
                 tags[i] = "w"
     return Tokens("".join(tags), tuple(starts), tuple(ends))
+
+
+_SENTENCE_OPENING_NAME = re.compile("(?<![^.Q:])N")  # an N first, or after . Q or :
 
 
 _A_TO_Z = re.compile(r"[a-z]{2,}")
