@@ -32,7 +32,7 @@ import regex
 
 from quotes import lexicons
 from quotes.spans import Span, line_end, line_start
-from quotes.tagging import Tokens, lowercase_words, sentence_boundary as _sentence_boundary, sentence_starts, tag
+from quotes.tagging import LowercaseWords, Tokens, lowercase_words, sentence_boundary as _sentence_boundary, sentence_starts, tag
 
 # Turns: a quotation with no rule of its own continues the speaker of a quotation near it.
 SAME_PARAGRAPH_TURN = "same_paragraph_turn"  # a direct quotation after an attributed one
@@ -221,7 +221,11 @@ def attribute(text: str, spans: list[Span], min_confidence: float = 0.0) -> list
     """
     found: list[Attribution | None] = [None] * len(spans)
     units = _units(text, spans)
-    lowercase = cache(lambda: lowercase_words(text))  # read from the text once, if ever needed
+    words = lowercase_words(text)  # reads the text only when asked about a word
+
+    def lowercase() -> LowercaseWords:  # (a plain function: a cache() wrapper per document cost more)
+        return words
+
     confidence = rule_confidence()
     for unit in units:
         _tag_unit(text, spans, unit, lowercase)
