@@ -98,8 +98,9 @@ class Rule:
 
 
 # Contexts repeat from quotation to quotation (",NV." after "…,” Trump said."):
-# each rule searches each distinct context once, and the match is read again.
-@lru_cache(maxsize=65_536)
+# each rule searches each distinct context once, and the match is read again
+# (the most recent 8,192 matches are kept: about 2 MB).
+@lru_cache(maxsize=8_192)
 def _search(pattern: regex.Pattern, tags: str) -> regex.Match | None:
     return pattern.search(tags)
 

@@ -425,7 +425,9 @@ def _mentions(text: str, surname: str, start: int = 0, stop: int | None = None) 
     return found
 
 
-@lru_cache(maxsize=100_000)
+# The caches of this module and of rule searches hold about 200-300 bytes an entry, and
+# every worker of a build has its own: their bounds keep them to a few MB each.
+@lru_cache(maxsize=8_192)
 def _name_ending(words_before: str, surname: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     """The name and titles of a surname with the capitalised words written before it:
     worked out once per pair, since a document names its people again and again.
@@ -464,7 +466,7 @@ def _occurrences(text: str, start: int = 0, end: int | None = None) -> list[Occu
     return found
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=16_384)
 def _names_in_run(run: str) -> tuple[tuple[int, int, tuple[str, ...], tuple[str, ...]], ...]:
     """The names in a run of capitalised words, as (start, end, tokens, titles) from the
     run's first character: worked out once per run, since the same runs ("President
