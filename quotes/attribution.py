@@ -25,14 +25,14 @@ import bisect
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import regex
 
 from quotes import lexicons
 from quotes.spans import Span, line_end, line_start
-from quotes.tagging import Tokens, lowercase_words, sentence_boundary as _sentence_boundary, sentence_starts, tag
+from quotes.tagging import LowercaseWords, Tokens, lowercase_words, sentence_boundary as _sentence_boundary, sentence_starts, tag
 
 # Turns: a quotation with no rule of its own continues the speaker of a quotation near it.
 SAME_PARAGRAPH_TURN = "same_paragraph_turn"  # a direct quotation after an attributed one
@@ -94,7 +94,15 @@ class Rule:
         >>> rule("after_speaker_cue").match(",PV.").group("spk")
         'P'
         """
-        return self.pattern.search(tags)
+        return _search(self.pattern, tags)
+
+
+# Contexts repeat from quotation to quotation (",NV." after "…,” Trump said."):
+# each rule searches each distinct context once, and the match is read again
+# (the most recent 8,192 matches are kept: about 2 MB).
+@lru_cache(maxsize=8_192)
+def _search(pattern: regex.Pattern, tags: str) -> regex.Match | None:
+    return pattern.search(tags)
 
 
 @cache
@@ -195,6 +203,9 @@ class _Unit:
     tokens: Tokens = Tokens("", (), ())  # tagged by _tag_unit before any rule reads them
     quote_tokens: tuple[int, ...] = ()
     sentences: tuple[int, ...] = ()
+    # The paragraph before, tagged on first use for the rules of the "previous" context.
+    before: tuple[Tokens, int] | None = None
+    before_tagged: bool = False
 
 
 def _units(text: str, spans: list[Span]) -> list[_Unit]:
@@ -224,7 +235,11 @@ def attribute(text: str, spans: list[Span], min_confidence: float = 0.0) -> list
     """
     found: list[Attribution | None] = [None] * len(spans)
     units = _units(text, spans)
-    lowercase = cache(lambda: lowercase_words(text))  # read from the text once, if ever needed
+    words = lowercase_words(text)  # reads the text only when asked about a word
+
+    def lowercase() -> LowercaseWords:  # (a plain function: a cache() wrapper per document cost more)
+        return words
+
     confidence = rule_confidence()
     usable = usable_rules(min_confidence)
     for unit in units:
@@ -245,9 +260,16 @@ def _tag_unit(text: str, spans: list[Span], unit: _Unit, lowercase: Callable[[],
     unit.tokens = tag(text, start, end, quotes, lowercase)
     starts = unit.tokens.starts
     quote_at = {spans[i].open_start for i in unit.spans}
-    unit.quote_tokens = tuple(k for k, t in enumerate(unit.tokens.tags) if t == "Q" and starts[k] in quote_at)
+    unit.quote_tokens = tuple(k for k in _positions_of_q(unit.tokens.tags) if starts[k] in quote_at)
     unit.sentences = tuple(sentence_starts(unit.tokens, text))
 
+
+def _positions_of_q(tags: str) -> list[int]:
+    """Where the quotation tokens are, found by the engine rather than tag by tag."""
+    return [found.start() for found in _Q.finditer(tags)]
+
+
+_Q = regex.compile("Q")
 
 # Sentences further than this from a quotation are not tagged: no rule reads them.
 _WINDOW_SLACK = 300
@@ -286,16 +308,16 @@ def _attribute_one(
     sentence_end = min(sentence_end, q + 1 + _CONTEXT_TOKENS)
     right_end = tags.find("Q", q + 1, sentence_end)
     right_end = sentence_end if right_end < 0 else right_end
+    # Each context is cut once: the rules that read it share the string (and its hash).
     contexts = {
-        "right": (q + 1, right_end),
-        "tail": (q + 1, sentence_end),
-        "left": (sentence, q),
+        "right": (q + 1, tags[q + 1 : right_end]),
+        "tail": (q + 1, tags[q + 1 : sentence_end]),
+        "left": (sentence, tags[sentence:q]),
     }
     span = spans[unit.spans[position]]
     for candidate in usable:
         if candidate.context in contexts:
-            start, end = contexts[candidate.context]
-            context = tags[start:end]
+            start, context = contexts[candidate.context]
             match = candidate.match(context) if candidate.applies_to(context) else None
             if match:
                 return _attribution(candidate.name, match, tokens, start)
@@ -370,6 +392,18 @@ def _match_previous(text: str, spans: list[Span], unit: _Unit, sentence: int, ca
         earlier = max(unit.sentences[bisect.bisect_left(unit.sentences, sentence) - 1], sentence - _CONTEXT_TOKENS)
         found = candidate.match(tokens.tags[earlier:sentence])
         return _attribution(candidate.name, found, tokens, earlier) if found else None
+    if not unit.before_tagged:
+        unit.before, unit.before_tagged = _paragraph_before(text, spans, unit), True
+    if unit.before is None:
+        return None
+    before, last = unit.before
+    found = candidate.match(before.tags[last:])
+    return _attribution(candidate.name, found, before, last) if found else None
+
+
+def _paragraph_before(text: str, spans: list[Span], unit: _Unit) -> tuple[Tokens, int] | None:
+    """The tags of the paragraph before a unit, and where its last sentence starts,
+    when it ends with a full stop or a colon and holds no quotation."""
     previous = _previous_paragraph(text, unit.start)
     if previous is None:
         return None
@@ -378,9 +412,7 @@ def _match_previous(text: str, spans: list[Span], unit: _Unit, sentence: int, ca
     before = tag(text, start, end, inside)
     if not before.tags or before.tags[-1] not in ".:" or "Q" in before.tags:
         return None
-    last = sentence_starts(before, text)[-1]
-    found = candidate.match(before.tags[last:])
-    return _attribution(candidate.name, found, before, last) if found else None
+    return before, sentence_starts(before, text)[-1]
 
 
 def _previous_paragraph(text: str, at: int) -> tuple[int, int] | None:

@@ -22,6 +22,7 @@ and maps every mention to one canonical form:
 from __future__ import annotations
 
 import bisect
+import operator
 from collections.abc import Iterator, Sequence
 import re
 
@@ -126,6 +127,7 @@ class Names:
         self._mentions: dict[tuple[str, int], _Surname] = {}  # (surname, block) -> where it is written
         self.focus = 0  # the offset of the mention being resolved
         self._chunks: dict[int, list[Occurrence]] = {}  # chunk number -> the names in it
+        self._genders: dict[tuple[tuple[str, ...], int], str | None] = {}  # (person, block) -> gender
 
     def occurrences_between(self, start: int, end: int) -> list[Occurrence]:
         """The names in ``text[start:end]``, in order.
@@ -137,7 +139,7 @@ class Names:
         start, end = max(0, start), min(end, len(self.text))
         found: list[Occurrence] = []
         for chunk in range(start // _CHUNK, end // _CHUNK + 1):
-            found.extend(o for o in self._chunk(chunk) if start <= o.start < end)
+            found.extend(_starting_between(self._chunk(chunk), start, end))
         return found
 
     def occurrences_backwards(self, start: int, end: int) -> Iterator[Occurrence]:
@@ -152,7 +154,7 @@ class Names:
         """
         start, end = max(0, start), min(end, len(self.text))
         for chunk in range(end // _CHUNK, start // _CHUNK - 1, -1):
-            yield from reversed([o for o in self._chunk(chunk) if start <= o.start < end])
+            yield from reversed(_starting_between(self._chunk(chunk), start, end))
 
     def _chunk(self, chunk: int) -> list[Occurrence]:
         """The names in one chunk of the text, scanned on first use."""
@@ -202,6 +204,18 @@ class Names:
             found = self._mentions[(surname, block)] = _Surname.of(_mentions(self.text, surname, start, end))
         return found
 
+    def gender_of(self, person: tuple[str, ...]) -> str | None:
+        """The gender the document gives a person, from honorifics, then the given name;
+        worked out once (per block of a long text): every pronoun near a name asks again.
+
+        >>> Names("Mrs. Clinton and Bill Clinton spoke.").gender_of(("Clinton",))
+        'female'
+        """
+        key = (person, self.focus // _NEIGHBOURHOOD)
+        if key not in self._genders:
+            self._genders[key] = _gender_of(person, self)
+        return self._genders[key]
+
     # -- names ----------------------------------------------------------------
 
     def canonical_name(self, tokens: tuple[str, ...], at: int, titles: tuple[str, ...] = ()) -> str:
@@ -222,7 +236,7 @@ class Names:
             return longer[0] if len(longer) == 1 else tokens
         gender = _gender_of_titles(titles)
         if gender:
-            longer = [c for c in longer if _gender_of(c, self) in (gender, None)]
+            longer = [c for c in longer if self.gender_of(c) in (gender, None)]
         if not longer:
             if gender and candidates:
                 # "Mrs. Clinton" when the only Clinton named in full is a man: keep her apart
@@ -269,7 +283,7 @@ class Names:
             if nearest is not None and distance > nearest + 1:
                 break
             person = self._person(occurrence)
-            if _gender_of(person, self) not in (wanted, None):
+            if self.gender_of(person) not in (wanted, None):
                 continue
             evidence = self._personhood(person, speakers)
             if evidence:
@@ -305,7 +319,7 @@ class Names:
 
     def _personhood(self, person: tuple[str, ...], speakers: dict[tuple[str, ...], int]) -> int:
         """How sure it is that a name is a person's: 0 (a place?) to 3 (given name or honorific)."""
-        if _gender_of(person, self) is not None or (self.titles_of(person) & _titles()):
+        if self.gender_of(person) is not None or (self.titles_of(person) & _titles()):
             return 3
         if person in speakers:
             return 2
@@ -340,8 +354,48 @@ class Names:
         first = self.text.find(document, max(0, at - _LOOK_BACK), at)
         if first < 0:  # the usual case, decided without a regular expression
             return None
-        owners = [m.group(1) for m in _owner_pattern(document).finditer(self.text, max(0, first - 200), at)]
+        start = max(0, first - 200)
+        if not _after_possessive(self.text, document, start, at):
+            return None  # the next most usual case: the pattern is not even compiled
+        owners = [m.group(1) for m in _owner_pattern(document).finditer(self.text, start, at)]
         return owners[-1] if owners else None
+
+
+def _starting_between(names: list[Occurrence], start: int, end: int) -> list[Occurrence]:
+    """The names (in order of their start) that start in ``[start, end)``: found by
+    bisection, since every pronoun asks again about the chunks before it."""
+    return names[bisect.bisect_left(names, start, key=_START) : bisect.bisect_left(names, end, key=_START)]
+
+
+_START = operator.attrgetter("start")
+
+
+def _after_possessive(text: str, document: str, start: int, end: int) -> bool:
+    """Whether ``document`` stands in ``text[start:end]`` after a space, with a word
+    ending in ’s or 's one, two or three words before it: what an owner's pattern
+    needs before it can match ("the Kremlin’s statement", "Trump’s new statement").
+
+    Compiling a pattern for each kind of document cost more than all the searches
+    with them; this test, made with ``str.find``, rules out nearly every text first.
+
+    >>> _after_possessive("the Kremlin’s latest statement", "statement", 0, 30)
+    True
+    >>> _after_possessive("a statement from the Kremlin", "statement", 0, 28)
+    False
+    """
+    at = text.find(document, start, end)
+    while at >= 0:
+        if at > start and text[at - 1] == " ":
+            before = at - 1
+            for _ in range(3):  # "’s statement", "’s new statement", "’s new draft statement"
+                if text.endswith(("’s", "'s"), start, before):
+                    return True
+                space = text.rfind(" ", start, before)
+                if space < 0 or space + 1 == before:
+                    break
+                before = space
+        at = text.find(document, at + 1, end)
+    return False
 
 
 @lru_cache(maxsize=256)
@@ -364,16 +418,30 @@ def _mentions(text: str, surname: str, start: int = 0, stop: int | None = None) 
             # (costly) backward match is spared.
             spaced = text[at - 1 : at] in (" ", "\u00a0")
             before = _words_before().match(text, max(0, at - 120), at) if spaced else None
-            words = before.group().split() if before else []
-            start = before.start() if before else at
-            for index in range(len(words) - 1, -1, -1):
-                # "Obama’s Treasury Secretary Jack Lew"; "... in Concord. Symms said"
-                if words[index].endswith(_POSSESSIVE) or _ends_sentence(words[index]):
-                    words = words[index + 1 :]
-                    break
-            found.extend(_occurrence(words + [surname], start, end))
+            name = _name_ending(before.group() if before else "", surname)
+            if name is not None:
+                found.append(Occurrence(before.start() if before else at, end, *name))
         at = text.find(surname, end, stop)
     return found
+
+
+# The caches of this module and of rule searches hold about 200-300 bytes an entry, and
+# every worker of a build has its own: their bounds keep them to a few MB each.
+@lru_cache(maxsize=8_192)
+def _name_ending(words_before: str, surname: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The name and titles of a surname with the capitalised words written before it:
+    worked out once per pair, since a document names its people again and again.
+
+    >>> _name_ending("Treasury Secretary Jack ", "Lew")
+    (('Jack', 'Lew'), ('Secretary',))
+    """
+    words = words_before.split()
+    for index in range(len(words) - 1, -1, -1):
+        # "Obama’s Treasury Secretary Jack Lew"; "... in Concord. Symms said"
+        if words[index].endswith(_POSSESSIVE) or _ends_sentence(words[index]):
+            words = words[index + 1 :]
+            break
+    return _name_and_titles(tuple(words) + (surname,))
 
 
 def _ends_sentence(word: str) -> bool:
@@ -391,40 +459,51 @@ def _words_before() -> regex.Pattern:
 def _occurrences(text: str, start: int = 0, end: int | None = None) -> list[Occurrence]:
     end = len(text) if end is None else end
     found = []
-    titles = _titles()
-    not_names = lexicons.words("not_names")
-    abbreviations = lexicons.words("abbreviations")
     for match in _name_run().finditer(text, start, end):
-        run = match.group()
-        if " " not in run and "\u00a0" not in run:
-            # One capitalised word, by far the most common run: handled without splitting.
-            name = run[:-1] if run.endswith(".") and run not in abbreviations and len(run) > 2 else run
-            if name not in not_names and name not in titles:
-                name = name[:-2] if name.endswith(_POSSESSIVE) else name
-                found.append(Occurrence(match.start(), match.start() + len(name), (name,), ()))
-            continue
-        words: list[str] = []
-        start = cursor = match.start()
-        for word in run.split():
-            cursor = text.index(word, cursor)
-            ends_sentence = word.endswith(".") and word not in abbreviations and len(word) > 2
-            words.append(word[:-1] if ends_sentence else word)
-            cursor += len(word)
-            # A possessive or a full stop ends a name: "Trump’s Mar-a-Lago resort" names Trump alone.
-            if word.endswith(_POSSESSIVE) or ends_sentence:
-                found.extend(_occurrence(words, start, cursor))
-                words, start = [], cursor + 1
-        found.extend(_occurrence(words, start, match.end()))
+        at = match.start()
+        for name_start, name_end, tokens, titles in _names_in_run(match.group()):
+            found.append(Occurrence(at + name_start, at + name_end, tokens, titles))
     return found
 
 
-def _occurrence(words: list[str], start: int, end: int) -> list[Occurrence]:
-    """The name in a run of capitalised words, without titles and sentence openers."""
+@lru_cache(maxsize=16_384)
+def _names_in_run(run: str) -> tuple[tuple[int, int, tuple[str, ...], tuple[str, ...]], ...]:
+    """The names in a run of capitalised words, as (start, end, tokens, titles) from the
+    run's first character: worked out once per run, since the same runs ("President
+    Donald Trump", "Monday") come back in text after text.
+
+    >>> _names_in_run("Sen. Jane Roe’s Office")
+    ((0, 15, ('Jane', 'Roe'), ('Sen.',)), (16, 22, ('Office',), ()))
+    """
+    titles = _titles()
+    not_names = lexicons.words("not_names")
+    abbreviations = lexicons.words("abbreviations")
+    if " " not in run and "\u00a0" not in run:
+        # One capitalised word, by far the most common run: handled without splitting.
+        name = run[:-1] if run.endswith(".") and run not in abbreviations and len(run) > 2 else run
+        if name in not_names or name in titles:
+            return ()
+        name = name[:-2] if name.endswith(_POSSESSIVE) else name
+        return ((0, len(name), (name,), ()),)
+    found: list[tuple[int, int, tuple[str, ...], tuple[str, ...]]] = []
+    words: list[str] = []
+    start = cursor = 0
+    for word in run.split():
+        cursor = run.index(word, cursor)
+        ends_sentence = word.endswith(".") and word not in abbreviations and len(word) > 2
+        words.append(word[:-1] if ends_sentence else word)
+        cursor += len(word)
+        # A possessive or a full stop ends a name: "Trump’s Mar-a-Lago resort" names Trump alone.
+        if word.endswith(_POSSESSIVE) or ends_sentence:
+            found.extend(_name_at(words, start, cursor))
+            words, start = [], cursor + 1
+    found.extend(_name_at(words, start, len(run)))
+    return tuple(found)
+
+
+def _name_at(words: list[str], start: int, end: int) -> list[tuple[int, int, tuple[str, ...], tuple[str, ...]]]:
     found = _name_and_titles(tuple(words))
-    if found is None:
-        return []
-    name, leading = found
-    return [Occurrence(start, end, name, leading)]
+    return [] if found is None else [(start, end, *found)]
 
 
 @lru_cache(maxsize=100_000)

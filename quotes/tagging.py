@@ -161,10 +161,14 @@ def tag(
     _split(text, cursor, end, words, starts, ends)
     tags = _tag_words(words)
     if lowercase is not None:
-        for i in [i for i, t in enumerate(tags) if t == "N" and (i == 0 or tags[i - 1] in ".Q:")]:
+        # The engine finds the names opening a sentence: no Python loop over every tag.
+        for i in [found.start() for found in _SENTENCE_OPENING_NAME.finditer("".join(tags))]:
             if words[i + 1 : i + 2] and words[i + 1][:1].islower() and words[i].lower() in lowercase():
                 tags[i] = "w"
     return Tokens("".join(tags), tuple(starts), tuple(ends))
+
+
+_SENTENCE_OPENING_NAME = re.compile("(?<![^.Q:])N")  # an N first, or after . Q or :
 
 
 _A_TO_Z = re.compile(r"[a-z]{2,}")
@@ -197,10 +201,31 @@ class LowercaseWords(Container[str]):
 
 
 def _written_in_lowercase(text: str, word: str) -> bool:
-    # The substring test rules out most words before any regular expression runs.
-    if not _A_TO_Z.fullmatch(word) or word not in text:
+    """Whether ``word`` (a to z) stands in ``text`` with no letter, digit, underscore or
+    apostrophe before it and no letter, digit or underscore after it.
+
+    The places are found with ``str.find`` and their neighbours tested: a regular
+    expression made for each word cost more to compile than the search itself.
+
+    >>> _written_in_lowercase("Ex-more, more’s", "more"), _written_in_lowercase("’more moreover", "more")
+    (True, False)
+    """
+    if not _A_TO_Z.fullmatch(word):
         return False
-    return re.search(rf"(?<![\w’']){word}\b", text) is not None
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or not _is_word_character(text[at - 1]) and text[at - 1] not in "’'") and (
+            end == len(text) or not _is_word_character(text[end])
+        ):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
+def _is_word_character(character: str) -> bool:
+    """What ``\\w`` matches in a regular expression: a letter, a digit or ``_``."""
+    return character.isalnum() or character == "_"
 
 
 def lowercase_words(text: str) -> LowercaseWords:
@@ -230,12 +255,15 @@ def _split(text: str, start: int, end: int, words: list, starts: list, ends: lis
 def _attach_full_stops(words: list, starts: list, ends: list, first: int) -> None:
     """Mr. and U.S. keep their full stop: it does not end a sentence there."""
     abbreviations = lexicon().abbreviations
-    i = max(first + 1, 1)
-    while i < len(words):
+    # Only the full stops are visited, the last first, so that attaching one (and
+    # deleting its token) leaves the places of those still to visit as they were.
+    # A full stop never attaches to another, so the order changes nothing else.
+    # (A full stop opening the stretch has no word of it to attach to.)
+    stops = [first + i for i in _positions(words[first:], _FULL_STOP) if i > 0]
+    for i in reversed(stops):
         word = words[i - 1]
         if (
-            words[i] == "."
-            and ends[i - 1] == starts[i]
+            ends[i - 1] == starts[i]
             and word[:1].isalnum()
             and (
                 word + "." in abbreviations
@@ -247,7 +275,9 @@ def _attach_full_stops(words: list, starts: list, ends: list, first: int) -> Non
             words[i - 1] = word + "."
             ends[i - 1] = ends[i]
             del words[i], starts[i], ends[i]
-        i += 1
+
+
+_FULL_STOP = frozenset({"."})
 
 
 # The tag of a word depends on the tag before it in three ways only (after an
@@ -269,7 +299,10 @@ def _variants(word: str) -> str:
             _VARIANTS.clear()
             _VARIANTS[""] = "QQQQ"
         lex = lexicon()
-        variants = "".join(_word_tag(word, previous, lex) for previous in _PREVIOUS)
+        if _tag_depends_on_previous(word, lex):
+            variants = "".join(_word_tag(word, previous, lex) for previous in _PREVIOUS)
+        else:
+            variants = _word_tag(word, "w", lex) * 4
         if variants[2] == "N" and len(word) > 5 and word.endswith(("ing", "ed")):
             variants += "?"  # may be a verb opening a sentence: decided with the next word
         elif variants[3] in "DPOCAWatH" and word in lex.not_names:
@@ -282,12 +315,30 @@ def _variants(word: str) -> str:
     return variants
 
 
+def _tag_depends_on_previous(word: str, lex: _Lexicon) -> bool:
+    """Whether ``_word_tag`` may give the word another tag after another tag: only
+    modifiers (at a sentence opening), name particles (after a name), and verbs
+    (after an article) do. Most new words are names, looked up once, not four times.
+
+    >>> _tag_depends_on_previous("reports", lexicon()), _tag_depends_on_previous("Zelenskyy", lexicon())
+    (True, False)
+    """
+    lower = word.lower()
+    return (
+        lex.closed.get(lower) == "a"
+        or word in lex.particles
+        or lower in lex.verbs
+        or lower in lex.framing
+    )
+
+
 def _tag_words(words: list[str]) -> list[str]:
     """The tag of each word; quotation tokens (``""``) become Q."""
     lex = lexicon()
     variants = list(map(_VARIANTS.get, words))  # most words are known: looked up without a Python loop
     if None in variants:
-        variants = [v or _variants(w) for v, w in zip(variants, words)]
+        for i in compress(range(len(variants)), map(operator.not_, variants)):  # only the new words
+            variants[i] = _variants(words[i])
     tags = list(map(_FIRST, variants))
     covered: set[int] = set()
     for i in _positions(words, lex.phrase_starts):
