@@ -1,0 +1,25 @@
+"""Tagging: the shortcut that looks a word up once must agree with the full lookup."""
+
+from __future__ import annotations
+
+from quotes.tagging import _PREVIOUS, _tag_depends_on_previous, _word_tag, lexicon
+
+
+def every_lexicon_word() -> set[str]:
+    """Each word the tagger knows, as written, lower case and capitalised, with
+    endings that change a word's class (-ly, -'s, -ing) and words it does not know."""
+    lex = lexicon()
+    known = set(lex.closed) | lex.verbs | lex.listener_verbs | lex.framing | lex.roles
+    known |= lex.not_names | lex.particles | lex.abbreviations
+    words = {"Zelenskyy", "Okafor's", "quickly", "Smith", "parliament", "NATO", "U.S.", "2024"}
+    for word in known:
+        words |= {word, word.lower(), word.capitalize(), word.upper(), word + "ly", word + "’s"}
+    return words
+
+
+def test_a_word_looked_up_once_takes_the_same_tag_after_every_tag():
+    lex = lexicon()
+    for word in every_lexicon_word():
+        if not _tag_depends_on_previous(word, lex):
+            tags = {_word_tag(word, previous, lex) for previous in _PREVIOUS}
+            assert len(tags) == 1, (word, tags)
