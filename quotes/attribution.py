@@ -332,7 +332,7 @@ def _attribute_one(
     return None
 
 
-def _speaker_may_follow(span: Span, following: list[int]) -> bool:
+def _speaker_may_follow(span: Span, following: tuple[int, ...]) -> bool:
     """A direct quotation ending with its own question mark ("Why?" Hannity asked.),
     or followed by a short sentence ("We won." Trump said.), is attributed by what
     follows it; after a partial quotation a new sentence starts."""
