@@ -115,3 +115,16 @@ def test_annotated_news_does_not_regress(heldout):
 def test_annotated_news_meets_the_targets(heldout):
     for name, target in TARGETS.items():
         assert heldout[name] >= target, (name, heldout[name])
+
+
+def test_the_shipped_rule_precisions_are_those_calibration_measures():
+    """Every row's confidence is its rule's measured precision: calibrating again on the
+    development half gives the file the package ships, figure for figure."""
+    if not POLNEAR.exists():
+        pytest.skip("../shared/eval is not here")
+    from importlib import resources
+
+    dev = list(read_gold(POLNEAR, part="dev"))
+    table = calibration_table(evaluate(dev, min_confidence=0.0), in_use=evaluate(dev))
+    shipped = (resources.files("quotes.lexicons") / "en" / "rule_precision.tsv").read_text(encoding="utf-8")
+    assert table == shipped, "recalibrate: quotes eval GOLD --part dev --calibrate quotes/lexicons/en/rule_precision.tsv"
