@@ -246,6 +246,7 @@ def attribute(text: str, spans: list[Span], min_confidence: float = 0.0) -> list
         _tag_unit(text, spans, unit, lowercase)
         for position, index in enumerate(unit.spans):
             found[index] = _attribute_one(text, spans, unit, position, usable)
+
     def allowed(turn: str) -> bool:
         return confidence.get(turn, 0.0) >= min_confidence
 
