@@ -4,11 +4,16 @@ articles made by scripts/make_corpus.py. Targets: --jobs 1 >= 20 MB/s on 100 MB;
 
 from __future__ import annotations
 
+import statistics
+
 from conftest import Build, DATA, corpus, load
 
 TARGET_JOBS1_MB_S = 20
 TARGET_SPEEDUP = 1.7
 TARGET_RATIO = 4.4
+# One pair of builds gives a speed-up that varies by a tenth either way on two cores
+# (whatever else runs takes one of them): pairs run alternately, and their median counts.
+SPEEDUP_PAIRS = 3
 
 
 def bench_build_jobs1_100mb(build_once, benchmark):
@@ -24,12 +29,17 @@ def bench_build_jobs1_100mb(build_once, benchmark):
 
 
 def bench_build_jobs2_against_jobs1_200mb(build_once, benchmark):
+    speedups = []
+    for _ in range(SPEEDUP_PAIRS - 1):
+        speedups.append(Build(corpus(200), 1)().seconds / Build(corpus(200), 2)().seconds)
     one = Build(corpus(200), 1)()
     two = build_once(corpus(200), 2)
-    speedup = one.seconds / two.seconds
+    speedups.append(one.seconds / two.seconds)
+    speedup = statistics.median(speedups)
     benchmark.extra_info.update(
-        two.rates(), jobs1=one.rates(), speedup=round(speedup, 2), target=f">= {TARGET_SPEEDUP}x",
-        meets_target=speedup >= TARGET_SPEEDUP, load=load(),
+        two.rates(), jobs1=one.rates(), speedup=round(speedup, 2), speedups=[round(s, 2) for s in speedups],
+        target=f">= {TARGET_SPEEDUP}x (the median of {SPEEDUP_PAIRS} pairs)", meets_target=speedup >= TARGET_SPEEDUP,
+        load=load(),
     )
 
 
