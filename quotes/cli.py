@@ -210,12 +210,11 @@ def eval_command(gold: str, split: str | None, part: str, errors: int, json_out:
       quotes eval ../shared/eval/polnear-train.jsonl.gz --part heldout --errors 20
     """
     from quotes.attribution import MIN_CONFIDENCE
-    from quotes.evaluate import GoldError, calibration_table, evaluate, format_errors, format_report, read_gold
+    from quotes.evaluate import GoldError, calibrate as calibration, evaluate, format_errors, format_report, read_gold
 
     try:
         report = evaluate(read_gold(gold, split, part), errors=errors, min_confidence=MIN_CONFIDENCE)
-        # Calibrating also measures the rules the threshold keeps out, with every rule tried.
-        every_rule = evaluate(read_gold(gold, split, part), min_confidence=0.0) if calibrate else None
+        table = calibration(read_gold(gold, split, part), in_use=report) if calibrate else None
     except GoldError as error:
         raise click.ClickException(str(error)) from None
     click.echo(format_report(report))
@@ -228,7 +227,7 @@ def eval_command(gold: str, split: str | None, part: str, errors: int, json_out:
             handle.write("\n")
     if calibrate:
         with open(calibrate, "w", encoding="utf-8") as handle:
-            handle.write(calibration_table(every_rule, in_use=report))
+            handle.write(table)
 
 
 def _echo_bad_input(log: BadInputLog, written: bool) -> None:

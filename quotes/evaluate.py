@@ -243,6 +243,19 @@ def _error(document: dict, piece: tuple[int, int], gold: dict, quote: Quote | No
     }
 
 
+def calibrate(documents: Iterable[dict], in_use: Report | None = None) -> str:
+    """``rule_precision.tsv`` contents measured on ``documents``: the rules below the
+    threshold with every rule tried, the others as they run (``in_use``, measured
+    here unless given: an evaluation at ``MIN_CONFIDENCE`` of the same documents).
+
+    >>> calibrate([]).splitlines()[-1].split()
+    ['next_paragraph_turn', '0.000', '0']
+    """
+    documents = list(documents)
+    every_rule = evaluate(documents, min_confidence=0.0)
+    return calibration_table(every_rule, in_use=in_use if in_use is not None else evaluate(documents))
+
+
 def calibration_table(report: Report, in_use: Report | None = None) -> str:
     """``rule_precision.tsv`` contents from a report: each rule's measured precision.
 
