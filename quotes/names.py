@@ -38,7 +38,7 @@ from quotes.tagging import sentence_boundary
 MALE, FEMALE = "male", "female"
 _MALE_HONORIFICS = frozenset({"Mr.", "Mr", "Sir", "Lord", "King", "Prince", "Father", "Rabbi"})
 _FEMALE_HONORIFICS = frozenset({"Mrs.", "Mrs", "Ms.", "Ms", "Miss", "Dame", "Lady", "Queen", "Princess"})
-_PERSONAL_PRONOUNS = {"he": MALE, "him": MALE, "she": FEMALE, "her": FEMALE}
+_PERSONAL_PRONOUNS = {"he": MALE, "him": MALE, "his": MALE, "she": FEMALE, "her": FEMALE}
 
 _POSSESSIVE = ("’s", "'s")
 _ANTECEDENT_WINDOW = 1000  # characters before a pronoun where its antecedent is looked for
@@ -580,6 +580,11 @@ def _canonical(text: str, attribution: Attribution, names: Names, speakers: dict
             start, end = attribution.antecedent
             return _name_in(text[start:end], start, names) or _plain(text[start:end])
         return names.antecedent(mention, attribution.speaker_start, speakers) or mention
+    if tags.endswith("G"):  # a possessor: "his (claim that)", "Trump's (assertion that)"
+        if tags == "G" and mention.lower() in _PERSONAL_PRONOUNS:
+            return names.antecedent(mention, attribution.speaker_start, speakers) or mention
+        mention = _without_possessive(mention)
+        tags = tags[:-1] + ("N" if mention.split()[-1][:1].isupper() else "R")
     if attribution.apposition:
         start, end = attribution.apposition
         apposed = _name_in(text[start:end], start, names, whole=True)
@@ -608,6 +613,17 @@ def _canonical(text: str, attribution: Attribution, names: Names, speakers: dict
 
 
 _PLACE = regex.compile(r"\s+(?:of|from|at)\s+")
+
+
+def _without_possessive(mention: str) -> str:
+    """A possessor's mention without its ending: Trump's -> Trump, the senators' -> the senators.
+
+    >>> _without_possessive("Mr. Obama’s"), _without_possessive("the senators'")
+    ('Mr. Obama', 'the senators')
+    """
+    if mention.endswith(_POSSESSIVE):
+        return mention[:-2]
+    return mention[:-1] if mention.endswith(("s’", "s'")) else mention
 
 
 def _name_in(mention: str, at: int, names: Names, whole: bool = False) -> str | None:

@@ -16,7 +16,8 @@ P     a personal pronoun (he, she, they)     W  relative *who*
 N     a capitalised word that may be part of a name
 T     a title or honorific (President, Sen., Mr.)
 R     a role or speaking document (spokesman, official, statement)
-G     a possessive (Trump's, the president's)
+G     a possessive (Trump's, the president's; *his* before S)
+S     what a possessor said (claim, statement, promise), after G only
 D     a determiner      a  a modifier before a role (former, top, acting)
 A     an adverb         O  a preposition      C  a conjunction
 U     *according* (as in "according to")     t  *that*
@@ -77,6 +78,8 @@ class _Lexicon:
     particles: frozenset[str]
     phrases: dict[str, tuple[tuple[tuple[str, ...], str], ...]]  # first word -> (words, tag)
     phrase_starts: frozenset[str]  # first words of phrases, as written and capitalised
+    speech_nouns: frozenset[str]  # claim, statement, promise: what a possessor said
+    possessive_pronouns: frozenset[str]  # his, her, their
 
 
 @cache
@@ -124,6 +127,8 @@ def lexicon() -> _Lexicon:
         particles=lexicons.words("name_particles"),
         phrases=ordered,
         phrase_starts=frozenset(ordered) | frozenset(w[:1].upper() + w[1:] for w in ordered),
+        speech_nouns=lexicons.words("speech_nouns"),
+        possessive_pronouns=lexicons.words("possessive_pronouns"),
     )
 
 
@@ -364,7 +369,39 @@ def _tag_words(words: list[str]) -> list[str]:
             elif letter in "XB" and (following.isupper() or (i + 1 < len(words) and _verb_like(words[i + 1], lex))):
                 letter = "N"  # "Will Doyle said", "Will wrote": a name, not an auxiliary
         tags[i] = letter
+    for i in _positions(words, lex.speech_nouns):
+        _mark_possessed_speech(words, tags, i, lex)
     return tags
+
+
+# After a possessor, a few words may describe what was said: Trump's recent evidence-free
+# (assertion), her March (comment). What follows it opens its complement: that, on, to, a
+# comma, a colon, or the quotation itself.
+_BEFORE_SPEECH_NOUN = frozenset("aANwn")
+_AFTER_SPEECH_NOUN = frozenset("Ot,:Q")
+
+
+def _mark_possessed_speech(words: list[str], tags: list[str], i: int, lex: _Lexicon) -> None:
+    """Tag S a noun naming something said when a possessor stands before it, and the
+    possessor G: "his claim that", "Trump's recent assertion that". Elsewhere the
+    noun keeps its tag (the statement said, a claim).
+
+    >>> words, tags = ["his", "claim", "that", ""], list("DVtQ")
+    >>> _mark_possessed_speech(words, tags, 1, lexicon()); "".join(tags)
+    'GStQ'
+    """
+    following = tags[i + 1] if i + 1 < len(tags) else ""
+    if following not in _AFTER_SPEECH_NOUN:
+        return
+    j = i - 1
+    while j >= 0 and i - j <= 3 and tags[j] in _BEFORE_SPEECH_NOUN:
+        j -= 1
+    if j < 0:
+        return
+    if tags[j] == "D" and words[j].lower() in lex.possessive_pronouns:
+        tags[j] = "G"
+    if tags[j] == "G":
+        tags[i] = "S"
 
 
 _FIRST = operator.itemgetter(0)
