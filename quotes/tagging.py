@@ -79,6 +79,7 @@ class _Lexicon:
     phrases: dict[str, tuple[tuple[tuple[str, ...], str], ...]]  # first word -> (words, tag)
     phrase_starts: frozenset[str]  # first words of phrases, as written and capitalised
     speech_nouns: frozenset[str]  # claim, statement, promise: what a possessor said
+    finite_verbs: frozenset[str]  # said, tells, wrote: reporting verbs that have a subject
     possessive_pronouns: frozenset[str]  # his, her, their
 
 
@@ -128,8 +129,21 @@ def lexicon() -> _Lexicon:
         phrases=ordered,
         phrase_starts=frozenset(ordered) | frozenset(w[:1].upper() + w[1:] for w in ordered),
         speech_nouns=lexicons.words("speech_nouns"),
+        finite_verbs=_finite_forms("reporting_verbs") | _finite_forms("listener_verbs"),
         possessive_pronouns=lexicons.words("possessive_pronouns"),
     )
+
+
+def _finite_forms(name: str) -> frozenset[str]:
+    """The forms of a verb list other than the base form (its first) and the -ing form.
+
+    >>> sorted(_finite_forms("listener_verbs"))[:3]
+    ['assured', 'assures', 'briefed']
+    """
+    forms = set()
+    for line in lexicons.lines(f"{name}.txt"):
+        forms.update(form for form in line.split()[1:] if not form.endswith("ing"))
+    return frozenset(forms)
 
 
 def tag(
@@ -167,8 +181,11 @@ def tag(
     tags = _tag_words(words)
     if lowercase is not None:
         # The engine finds the names opening a sentence: no Python loop over every tag.
+        lex = lexicon()
         for i in [found.start() for found in _SENTENCE_OPENING_NAME.finditer("".join(tags))]:
             if words[i + 1 : i + 2] and words[i + 1][:1].islower() and words[i].lower() in lowercase():
+                if words[i + 1] in lex.finite_verbs and words[i].lower() in lex.closed:
+                    continue  # "From said": a function word written as a name, read as one
                 tags[i] = "w"
     return Tokens("".join(tags), tuple(starts), tuple(ends))
 
@@ -312,8 +329,8 @@ def _variants(word: str) -> str:
             variants += "?"  # may be a verb opening a sentence: decided with the next word
         elif variants[3] in "DPOCAWatH" and word in lex.not_names:
             variants += "?"  # may be part of a name: decided with the next word
-        elif word[:1].isupper() and variants[0] in "XB":
-            variants += "?"  # "Will" may be a name (George Will wrote): decided with the next word
+        elif word[:1].isupper() and (variants[0] in "XBO" or variants[2] == "a"):
+            variants += "?"  # "Will", "From", "Young" may be names (Will wrote): decided with the next word
         if len(variants) > 4 or variants.count(variants[0]) != 4:
             _AMBIGUOUS.add(variants)
         _VARIANTS[word] = variants
@@ -368,6 +385,8 @@ def _tag_words(words: list[str]) -> list[str]:
                 letter = "N"  # "CBS This Morning": a capitalised word inside a name
             elif letter in "XB" and (following.isupper() or (i + 1 < len(words) and _verb_like(words[i + 1], lex))):
                 letter = "N"  # "Will Doyle said", "Will wrote": a name, not an auxiliary
+            elif letter in "Oa" and i + 1 < len(words) and words[i + 1] in lex.finite_verbs:
+                letter = "N"  # "From said", "Young wrote": a name; a preposition never has a subject's verb
         tags[i] = letter
     for i in _positions(words, lex.speech_nouns):
         _mark_possessed_speech(words, tags, i, lex)
