@@ -329,6 +329,8 @@ def _variants(word: str) -> str:
             variants += "?"  # may be a verb opening a sentence: decided with the next word
         elif variants[3] in "DPOCAWatH" and word in lex.not_names:
             variants += "?"  # may be part of a name: decided with the next word
+        elif variants[0] == "a" and word in lex.verbs:
+            variants += "?"  # "state" qualifies a role (state senator) or reports (the Saudis state)
         elif word[:1].isupper() and (variants[0] in "XBO" or variants[2] == "a"):
             variants += "?"  # "Will", "From", "Young" may be names (Will wrote): decided with the next word
         if len(variants) > 4 or variants.count(variants[0]) != 4:
@@ -385,8 +387,10 @@ def _tag_words(words: list[str]) -> list[str]:
                 letter = "N"  # "CBS This Morning": a capitalised word inside a name
             elif letter in "XB" and (following.isupper() or (i + 1 < len(words) and _verb_like(words[i + 1], lex))):
                 letter = "N"  # "Will Doyle said", "Will wrote": a name, not an auxiliary
-            elif letter in "Oa" and i + 1 < len(words) and words[i + 1] in lex.finite_verbs:
-                letter = "N"  # "From said", "Young wrote": a name; a preposition never has a subject's verb
+            elif letter == "a" and words[i] in lex.verbs and previous in "NPR" and tags[i + 1 : i + 2] in _AFTER_VERB:
+                letter = "V"  # "the Saudis state in the paper that": a subject's verb, not a modifier
+            elif letter in "Oa" and _subject_of_next(words, i, letter, lex):
+                letter = "N"  # "From said", "Young wrote", "the state said": a subject
         tags[i] = letter
     for i in _positions(words, lex.speech_nouns):
         _mark_possessed_speech(words, tags, i, lex)
@@ -424,6 +428,18 @@ def _mark_possessed_speech(words: list[str], tags: list[str], i: int, lex: _Lexi
 
 
 _FIRST = operator.itemgetter(0)
+
+
+def _subject_of_next(words: list[str], i: int, letter: str, lex: _Lexicon) -> bool:
+    """A preposition written as a name (From) or a modifier (Young, state) is the subject
+    of a finite reporting verb right after it: a preposition or a modifier never is.
+
+    >>> _subject_of_next(["From", "said"], 0, "O", lexicon()), _subject_of_next(["from", "said"], 0, "O", lexicon())
+    (True, False)
+    """
+    following = words[i + 1] if i + 1 < len(words) else ""
+    return following in lex.finite_verbs and (letter == "a" or words[i][:1].isupper())
+_AFTER_VERB = (["O"], ["t"], [":"], [","], ["Q"])  # what follows "state" used as a verb
 
 
 def _positions(items: list[str], wanted: Container[str]) -> list[int]:
