@@ -48,7 +48,9 @@ _PARTIAL_TURN_REACH = 200
 MIN_CONFIDENCE = 0.75
 _VERBS = ("V", "K", "v", "Y", "y")
 _CONTEXT_TOKENS = 120  # at most this many tokens either side of a quotation are read
-_CONTEXTS = ("right", "tail", "left", "previous", "intro")
+_CONTEXTS = ("right", "tail", "left", "previous", "intro", "signature")
+# A line that signs the quotation above it: "— Jane Roe, a voter in Ohio."
+_SIGNATURE = regex.compile(r"[ \t\u00a0]*[\-–—]+[ \t\u00a0]*\w")
 _BULLET = regex.compile(r"[ \t\u00a0]*(?:[•·▪◦‣⁃*\-–—]|\d{1,2}[.)])\s")
 
 
@@ -330,7 +332,40 @@ def _attribute_one(
             found = _match_intro(text, spans, span, candidate)
             if found:
                 return found
+        elif candidate.context == "signature" and _alone_in_paragraph(text, span, tags, q):
+            found = _match_signature(text, spans, unit, candidate)
+            if found:
+                return found
     return None
+
+
+def _alone_in_paragraph(text: str, span: Span, tags: str, q: int) -> bool:
+    """The quotation opens its paragraph, and only a full stop or a dash, if anything,
+    follows it there."""
+    return not text[span.line_start : span.open_start].strip() and not tags[q + 1 :].strip(".-")
+
+
+def _match_signature(text: str, spans: list[Span], unit: _Unit, candidate: Rule) -> Attribution | None:
+    """The line after a paragraph ending with a quotation, when it opens with a dash:
+    a pull quotation's signature ("— Jane Roe, a voter in Ohio.")."""
+    start = _skip_blank_lines(text, unit.end)
+    if start is None or not _SIGNATURE.match(text, start):
+        return None
+    end = line_end(text, start)
+    if any(s.open_start < end and s.close_end > start for s in spans):
+        return None
+    signature = tag(text, start, end)
+    found = candidate.match(signature.tags)
+    return _attribution(candidate.name, found, signature, 0) if found else None
+
+
+def _skip_blank_lines(text: str, at: int) -> int | None:
+    """The start of the first line after ``at`` that is not blank, if any."""
+    found = _NEXT_LINE.search(text, at)
+    return found.start(1) if found else None
+
+
+_NEXT_LINE = regex.compile(r"\n\s*?^([^\n]*\S)", regex.MULTILINE)
 
 
 def _speaker_may_follow(span: Span, following: tuple[int, ...]) -> bool:
