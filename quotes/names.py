@@ -33,7 +33,7 @@ import regex
 
 from quotes import lexicons
 from quotes.attribution import Attribution
-from quotes.tagging import sentence_boundary
+from quotes.tagging import lexicon as tagging_lexicon, sentence_boundary
 
 MALE, FEMALE = "male", "female"
 _MALE_HONORIFICS = frozenset({"Mr.", "Mr", "Sir", "Lord", "King", "Prince", "Father", "Rabbi"})
@@ -517,6 +517,8 @@ def _name_and_titles(words: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str
     leading = tuple(w for w in words[: last_title + 1] if w in titles)
     name = [w[:-2] if w.endswith(_POSSESSIVE) else w for w in words[last_title + 1 :]]
     name = [w for w in name if w not in not_names]
+    if len(name) > 1 and name[0].lower() in tagging_lexicon().finite_verbs:
+        name = name[1:]  # "Said Ana Pike, “…”": an inverted cue opening the sentence
     if not name:
         return None
     return tuple(name), leading

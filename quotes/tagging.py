@@ -325,7 +325,7 @@ def _variants(word: str) -> str:
             variants = "".join(_word_tag(word, previous, lex) for previous in _PREVIOUS)
         else:
             variants = _word_tag(word, "w", lex) * 4
-        if variants[2] == "N" and len(word) > 5 and word.endswith(("ing", "ed")):
+        if variants[2] == "N" and (len(word) > 5 and word.endswith(("ing", "ed")) or word.lower() in lex.finite_verbs):
             variants += "?"  # may be a verb opening a sentence: decided with the next word
         elif variants[3] in "DPOCAWatH" and word in lex.not_names:
             variants += "?"  # may be part of a name: decided with the next word
@@ -383,6 +383,8 @@ def _tag_words(words: list[str]) -> list[str]:
             following = words[i + 1][:1] if i + 1 < len(words) else ""
             if letter == "N" and bucket == 2 and following.islower() and not _verb_like(words[i + 1], lex):
                 letter = "w"  # "Kicking off the rally, he said": a verb, not a name ("Husted said" is one)
+            elif letter == "N" and bucket == 2 and following.isupper() and words[i].lower() in lex.finite_verbs:
+                letter = "V"  # "Said Comey, “…”": an inverted cue opening its sentence
             elif bucket == 3 and following.isupper():
                 letter = "N"  # "CBS This Morning": a capitalised word inside a name
             elif letter in "XB" and (following.isupper() or (i + 1 < len(words) and _verb_like(words[i + 1], lex))):
