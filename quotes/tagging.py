@@ -81,6 +81,7 @@ class _Lexicon:
     speech_nouns: frozenset[str]  # claim, statement, promise: what a possessor said
     finite_verbs: frozenset[str]  # said, tells, wrote: reporting verbs that have a subject
     possessive_pronouns: frozenset[str]  # his, her, their
+    standalone_determiners: frozenset[str]  # another, many, one: may be a subject alone
 
 
 @cache
@@ -131,6 +132,7 @@ def lexicon() -> _Lexicon:
         speech_nouns=lexicons.words("speech_nouns"),
         finite_verbs=_finite_forms("reporting_verbs") | _finite_forms("listener_verbs"),
         possessive_pronouns=lexicons.words("possessive_pronouns"),
+        standalone_determiners=lexicons.words("standalone_determiners"),
     )
 
 
@@ -379,7 +381,9 @@ def _tag_words(words: list[str]) -> list[str]:
         previous = tags[i - 1] if i else ""
         bucket = _BUCKET.get(previous, 0)
         letter = variants[i][bucket]
-        if len(variants[i]) > 4:
+        if previous == "D" and _subject_of_verb(words, i, lex):
+            letter = "V"  # "Yet another said": a determiner standing alone as the subject
+        elif len(variants[i]) > 4:
             following = words[i + 1][:1] if i + 1 < len(words) else ""
             if letter == "N" and bucket == 2 and following.islower() and not _verb_like(words[i + 1], lex):
                 letter = "w"  # "Kicking off the rally, he said": a verb, not a name ("Husted said" is one)
@@ -430,6 +434,17 @@ def _mark_possessed_speech(words: list[str], tags: list[str], i: int, lex: _Lexi
 
 
 _FIRST = operator.itemgetter(0)
+
+
+def _subject_of_verb(words: list[str], i: int, lex: _Lexicon) -> bool:
+    """A past form of a reporting verb after a determiner that may stand alone
+    (another said, many wrote): the verb of that subject, not a noun.
+
+    >>> _subject_of_verb(["another", "said"], 1, lexicon()), _subject_of_verb(["the", "notes"], 1, lexicon())
+    (True, False)
+    """
+    word = words[i]
+    return word in lex.finite_verbs and not word.endswith("s") and words[i - 1].lower() in lex.standalone_determiners
 
 
 def _subject_of_next(words: list[str], i: int, letter: str, lex: _Lexicon) -> bool:
