@@ -14,7 +14,10 @@ stack of open quotations:
   opens again (a quotation over several paragraphs); otherwise the open mark is
   given up, so one unbalanced mark never swallows the rest of the document;
   a text with no line breaks is given the same protection by giving up a
-  quotation that runs over 10,000 characters of one paragraph.
+  quotation that runs over 10,000 characters of one paragraph;
+- where the line breaks between such paragraphs were lost (He said: "One. "Two."),
+  an opening mark right after the end of a sentence of the open quotation ends it
+  there and opens the next.
 
 Only outermost quotations are returned, each with its ``kind``: ``direct`` for a
 set-off utterance, ``partial`` for a fragment inside the author's own sentence.
@@ -50,7 +53,7 @@ class Span:
     kind: str  # DIRECT or PARTIAL
     text: str  # the quoted material
     open_mark: str
-    close_mark: str
+    close_mark: str  # "" when the quotation's paragraph ended with no mark and no line break
     paragraphs: int = 1  # how many paragraphs the quotation runs over
 
 
@@ -249,6 +252,8 @@ class _Pairing:
             self._close(len(self.stack) - 1, at, after, mark)
             return
         if mark in self.closers and can_open:
+            if not can_close and self._opens_next_paragraph(mark, at):
+                self._end_paragraph_here(at)
             if len(self.stack) < _DEEPEST:  # deeper still is a run of stray marks, not a quotation
                 self.stack.append(_Open(mark, at, after, self._line_start(at)))
             return
@@ -259,6 +264,22 @@ class _Pairing:
                     self._close(depth, at, after, mark)
                     return
         # Otherwise a stray closing mark or an apostrophe: ignored.
+
+    def _opens_next_paragraph(self, mark: str, at: int) -> bool:
+        """An opening mark of the open quotation's kind right after the end of one of
+        its sentences: a quotation over several paragraphs whose line breaks were lost
+        (Fox said: "We will spend more. "To call that a cut is wrong."). Each paragraph
+        of it opened again and none but the last was closed."""
+        if len(self.stack) != 1 or not (self.closers.get(mark, frozenset()) & self.closers[self.stack[0].mark]):
+            return False
+        before = self.text[max(self.stack[0].start, at - 3) : at].rstrip()
+        return before[-1:] in _SENTENCE_END or before[-1:] == "…"
+
+    def _end_paragraph_here(self, at: int) -> None:
+        """End the open quotation before ``at``, as a paragraph end with no closing mark would."""
+        frame = self.stack.pop()  # the quotations closed inside it stay part of it
+        end = len(self.text[:at].rstrip())
+        self._emit(frame, end, end, "")
 
     def _is_possessive(self, mark: str, at: int, after: int) -> bool:
         """officials’ plan: an apostrophe after a plural, before a lower-case word."""
