@@ -324,7 +324,7 @@ def _attribute_one(
             match = candidate.match(context) if candidate.applies_to(context) else None
             if match:
                 return _attribution(candidate.name, match, tokens, start)
-        elif candidate.context == "previous" and sentence == q and not _has_verb(tags, q + 1, right_end):
+        elif candidate.context == "previous" and sentence == q and not _has_verb(tags, q + 1, sentence_end):
             found = _match_previous(text, spans, unit, sentence, candidate)
             if found:
                 return found

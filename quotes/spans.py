@@ -268,7 +268,7 @@ class _Pairing:
     def _opens_next_paragraph(self, mark: str, at: int) -> bool:
         """An opening mark of the open quotation's kind right after the end of one of
         its sentences: a quotation over several paragraphs whose line breaks were lost
-        (Fox said: "We will spend more. "To call that a cut is wrong."). Each paragraph
+        (Lund said: "The ferry runs in April. "Nobody should wait a winter."). Each paragraph
         of it opened again and none but the last was closed."""
         if len(self.stack) != 1 or not (self.closers.get(mark, frozenset()) & self.closers[self.stack[0].mark]):
             return False
