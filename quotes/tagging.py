@@ -82,6 +82,7 @@ class _Lexicon:
     finite_verbs: frozenset[str]  # said, tells, wrote: reporting verbs that have a subject
     possessive_pronouns: frozenset[str]  # his, her, their
     standalone_determiners: frozenset[str]  # another, many, one: may be a subject alone
+    not_adverbs: frozenset[str]  # family, daily, rally: -ly words that are not adverbs
 
 
 @cache
@@ -133,6 +134,7 @@ def lexicon() -> _Lexicon:
         finite_verbs=_finite_forms("reporting_verbs") | _finite_forms("listener_verbs"),
         possessive_pronouns=lexicons.words("possessive_pronouns"),
         standalone_determiners=lexicons.words("standalone_determiners"),
+        not_adverbs=lexicons.words("not_adverbs"),
     )
 
 
@@ -531,7 +533,7 @@ def _word_tag(word: str, previous: str, lex: _Lexicon) -> str:
         return "R"
     if word.endswith(_POSSESSIVE_ENDINGS) and len(word) > 2:
         return "G"
-    if lower.endswith("ly") and len(lower) > 4:
+    if lower.endswith("ly") and len(lower) > 4 and lower not in lex.not_adverbs:
         return "A"
     return "w"
 
