@@ -438,10 +438,16 @@ def _name_ending(words_before: str, surname: str) -> tuple[tuple[str, ...], tupl
     words = words_before.split()
     for index in range(len(words) - 1, -1, -1):
         # "Obama’s Treasury Secretary Jack Lew"; "... in Concord. Symms said"
-        if words[index].endswith(_POSSESSIVE) or _ends_sentence(words[index]):
+        word = words[index]
+        if word.endswith(_CUTTING_ENDS) and (word.endswith(_POSSESSIVE) or _ends_sentence(word)):
             words = words[index + 1 :]
             break
-    return _name_and_titles(tuple(words) + (surname,))
+    return _name_and_titles((*words, surname))
+
+
+# A word cuts a name off from the words before it only if it ends with a possessive
+# or a full stop: the closer look of ``_name_ending`` is spared for the other words.
+_CUTTING_ENDS = (*_POSSESSIVE, ".")
 
 
 def _ends_sentence(word: str) -> bool:
@@ -485,6 +491,10 @@ def _names_in_run(run: str) -> tuple[tuple[int, int, tuple[str, ...], tuple[str,
             return ()
         name = name[:-2] if name.endswith(_POSSESSIVE) else name
         return ((0, len(name), (name,), ()),)
+    if "." not in run and "’s" not in run and "'s" not in run:
+        # No full stop and no possessive: nothing cuts the run, and it is one name
+        # (or none). So it is with most runs of several words.
+        return tuple(_name_at(run.split(), 0, len(run)))
     found: list[tuple[int, int, tuple[str, ...], tuple[str, ...]]] = []
     words: list[str] = []
     start = cursor = 0
@@ -513,21 +523,30 @@ def _name_and_titles(words: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str
     titles = _titles()
     not_names = lexicons.words("not_names")
     # Words up to the last title are not part of the name (Ukrainian President ...).
-    last_title = max((i for i, w in enumerate(words) if w in titles), default=-1)
-    leading = tuple(w for w in words[: last_title + 1] if w in titles)
-    name = [w[:-2] if w.endswith(_POSSESSIVE) else w for w in words[last_title + 1 :]]
-    name = [w for w in name if w not in not_names]
+    # Most runs hold no title: one set operation in C says so, without a loop.
+    if titles.isdisjoint(words):
+        leading, rest = (), words
+    else:
+        last_title = max(i for i, w in enumerate(words) if w in titles)
+        leading = tuple(w for w in words[: last_title + 1] if w in titles)
+        rest = words[last_title + 1 :]
+    # One plain loop: for the two or three words of a name, the comprehensions it
+    # replaces cost more to set up than to run.
+    name = []
+    for word in rest:
+        word = word[:-2] if word.endswith(_POSSESSIVE) else word
+        if word not in not_names:
+            name.append(word)
     if len(name) > 1 and name[0].lower() in tagging_lexicon().finite_verbs:
         name = name[1:]  # "Said Ana Pike, “…”": an inverted cue opening the sentence
-    if not name:
-        return None
-    return tuple(name), leading
+    return (tuple(name), leading) if name else None
 
 
 def _gender_of_titles(titles: tuple[str, ...]) -> str | None:
-    if set(titles) & _MALE_HONORIFICS:
+    # isdisjoint tells what a set intersection would, without making two sets per call
+    if not _MALE_HONORIFICS.isdisjoint(titles):
         return MALE
-    if set(titles) & _FEMALE_HONORIFICS:
+    if not _FEMALE_HONORIFICS.isdisjoint(titles):
         return FEMALE
     return None
 
@@ -632,20 +651,24 @@ def _name_in(mention: str, at: int, names: Names, whole: bool = False) -> str | 
     """The canonical name of the personal name a mention ends with."""
     words = mention.replace("\u00a0", " ").split()
     titles = _titles()
-    last_title = max((i for i, w in enumerate(words) if w in titles), default=-1)
-    name = [w for w in words[last_title + 1 :]]
+    if titles.isdisjoint(words):  # the usual case, told by one set operation in C
+        last_title, leading = -1, ()
+    else:
+        last_title = max(i for i, w in enumerate(words) if w in titles)
+        leading = tuple(w for w in words[: last_title + 1] if w in titles)
+    name = words[last_title + 1 :]
     if whole and not all(w[:1].isupper() for w in name):
         return None
-    core: list[str] = []
-    for word in reversed(name):
-        if not word[:1].isupper() and word not in lexicons.words("name_particles"):
-            break
-        core.insert(0, word)
+    particles = lexicons.words("name_particles")
+    first = len(name)  # the name proper: the capitalised words and particles that end the mention
+    while first > 0 and (name[first - 1][:1].isupper() or name[first - 1] in particles):
+        first -= 1
+    core = name[first:]
     if not core:
         return None
     if core[-1].endswith(_POSSESSIVE):
         core[-1] = core[-1][:-2]
-    return names.canonical_name(tuple(core), at, tuple(w for w in words[: last_title + 1] if w in titles))
+    return names.canonical_name(tuple(core), at, leading)
 
 
 def _plain(mention: str) -> str:
