@@ -92,9 +92,13 @@ class _Surname:
         full_names: list[tuple[str, ...]] = []
         titles: dict[tuple[str, ...], set[str]] = {}
         for mention in mentions:
-            if len(mention.tokens) >= 2 and mention.tokens not in titles:
-                full_names.append(mention.tokens)
-            titles.setdefault(mention.tokens, set()).update(mention.titles)
+            known = titles.get(mention.tokens)
+            if known is None:  # a name seen for the first time
+                known = titles[mention.tokens] = set()
+                if len(mention.tokens) >= 2:
+                    full_names.append(mention.tokens)
+            if mention.titles:  # most mentions have none: no update to make
+                known.update(mention.titles)
         return cls(mentions, full_names, titles)
 
 
@@ -122,6 +126,7 @@ class Names:
     def __init__(self, text: str, quoted: Sequence[tuple[int, int]] = ()) -> None:
         self.text = text
         self.quoted = sorted(quoted)  # (start, end) of quoted material, where names are not antecedents
+        self._quoted_starts = [start for start, _ in self.quoted]  # bisected for every name before a pronoun
         self._sentence_ends: dict[int, list[int]] = {}  # pronoun offset -> sentence ends before it
         self._people: dict[tuple, tuple[str, ...]] = {}
         self._mentions: dict[tuple[str, int], _Surname] = {}  # (surname, block) -> where it is written
@@ -326,8 +331,10 @@ class Names:
         return 1 if len(person) >= 2 else 0
 
     def _is_quoted(self, at: int) -> bool:
-        index = bisect.bisect_right(self.quoted, (at, float("inf"))) - 1
-        return index >= 0 and self.quoted[index][0] <= at < self.quoted[index][1]
+        # The last stretch of quoted material starting at or before ``at``: bisecting the
+        # starts alone spares a tuple and a comparison of tuples at every step.
+        index = bisect.bisect_right(self._quoted_starts, at) - 1
+        return index >= 0 and at < self.quoted[index][1]
 
     # -- described speakers ---------------------------------------------------------
 
@@ -409,18 +416,23 @@ def _owner_pattern(document: str) -> regex.Pattern:
 def _mentions(text: str, surname: str, start: int = 0, stop: int | None = None) -> list[Occurrence]:
     """Each place ``surname`` stands as a word in ``text[start:stop]``, with the capitalised words just before it."""
     found = []
-    stop = len(text) if stop is None else stop
+    length = len(text)
+    stop = length if stop is None else stop
+    words_before = _words_before()
     at = text.find(surname, start, stop)
     while at >= 0:
         end = at + len(surname)
-        if (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+        previous = text[at - 1] if at else ""  # "" is not alphanumeric: the text's start is a boundary
+        if not previous.isalnum() and (end == length or not text[end].isalnum()):
             # The words must end in a space right before the surname: without one, the
             # (costly) backward match is spared.
-            spaced = text[at - 1 : at] in (" ", "\u00a0")
-            before = _words_before().match(text, max(0, at - 120), at) if spaced else None
-            name = _name_ending(before.group() if before else "", surname)
+            before = words_before.match(text, max(0, at - 120), at) if previous in (" ", "\u00a0") else None
+            if before is None:
+                name, begin = _name_ending("", surname), at
+            else:
+                name, begin = _name_ending(before.group(), surname), before.start()
             if name is not None:
-                found.append(Occurrence(before.start() if before else at, end, *name))
+                found.append(Occurrence(begin, end, *name))
         at = text.find(surname, end, stop)
     return found
 
