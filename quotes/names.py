@@ -22,6 +22,7 @@ and maps every mention to one canonical form:
 from __future__ import annotations
 
 import bisect
+import math
 import operator
 from collections.abc import Iterator, Sequence
 import re
@@ -92,9 +93,13 @@ class _Surname:
         full_names: list[tuple[str, ...]] = []
         titles: dict[tuple[str, ...], set[str]] = {}
         for mention in mentions:
-            if len(mention.tokens) >= 2 and mention.tokens not in titles:
-                full_names.append(mention.tokens)
-            titles.setdefault(mention.tokens, set()).update(mention.titles)
+            known = titles.get(mention.tokens)
+            if known is None:  # a name seen for the first time
+                known = titles[mention.tokens] = set()
+                if len(mention.tokens) >= 2:
+                    full_names.append(mention.tokens)
+            if mention.titles:  # most mentions have none: no update to make
+                known.update(mention.titles)
         return cls(mentions, full_names, titles)
 
 
@@ -122,11 +127,12 @@ class Names:
     def __init__(self, text: str, quoted: Sequence[tuple[int, int]] = ()) -> None:
         self.text = text
         self.quoted = sorted(quoted)  # (start, end) of quoted material, where names are not antecedents
+        self._quoted_starts = [start for start, _ in self.quoted]  # bisected for every name before a pronoun
         self._sentence_ends: dict[int, list[int]] = {}  # pronoun offset -> sentence ends before it
         self._people: dict[tuple, tuple[str, ...]] = {}
         self._mentions: dict[tuple[str, int], _Surname] = {}  # (surname, block) -> where it is written
         self.focus = 0  # the offset of the mention being resolved
-        self._chunks: dict[int, list[Occurrence]] = {}  # chunk number -> the names in it
+        self._chunks: dict[int, _ChunkNames] = {}  # chunk number -> the names in it, as far as scanned
         self._genders: dict[tuple[tuple[str, ...], int], str | None] = {}  # (person, block) -> gender
 
     def occurrences_between(self, start: int, end: int) -> list[Occurrence]:
@@ -139,7 +145,7 @@ class Names:
         start, end = max(0, start), min(end, len(self.text))
         found: list[Occurrence] = []
         for chunk in range(start // _CHUNK, end // _CHUNK + 1):
-            found.extend(_starting_between(self._chunk(chunk), start, end))
+            found.extend(_starting_between(self._chunk(chunk).before(end), start, end))
         return found
 
     def occurrences_backwards(self, start: int, end: int) -> Iterator[Occurrence]:
@@ -154,13 +160,13 @@ class Names:
         """
         start, end = max(0, start), min(end, len(self.text))
         for chunk in range(end // _CHUNK, start // _CHUNK - 1, -1):
-            yield from reversed(_starting_between(self._chunk(chunk), start, end))
+            yield from reversed(_starting_between(self._chunk(chunk).before(end), start, end))
 
-    def _chunk(self, chunk: int) -> list[Occurrence]:
-        """The names in one chunk of the text, scanned on first use."""
+    def _chunk(self, chunk: int) -> _ChunkNames:
+        """The names in one chunk of the text, scanned from first use on as far as asked."""
         names = self._chunks.get(chunk)
         if names is None:
-            names = self._chunks[chunk] = _occurrences(self.text, self._cut(chunk), self._cut(chunk + 1))
+            names = self._chunks[chunk] = _ChunkNames(self.text, self._cut(chunk), self._cut(chunk + 1))
         return names
 
     def _cut(self, chunk: int) -> int:
@@ -326,8 +332,10 @@ class Names:
         return 1 if len(person) >= 2 else 0
 
     def _is_quoted(self, at: int) -> bool:
-        index = bisect.bisect_right(self.quoted, (at, float("inf"))) - 1
-        return index >= 0 and self.quoted[index][0] <= at < self.quoted[index][1]
+        # The last stretch of quoted material starting at or before ``at``: bisecting the
+        # starts alone spares a tuple and a comparison of tuples at every step.
+        index = bisect.bisect_right(self._quoted_starts, at) - 1
+        return index >= 0 and at < self.quoted[index][1]
 
     # -- described speakers ---------------------------------------------------------
 
@@ -409,18 +417,23 @@ def _owner_pattern(document: str) -> regex.Pattern:
 def _mentions(text: str, surname: str, start: int = 0, stop: int | None = None) -> list[Occurrence]:
     """Each place ``surname`` stands as a word in ``text[start:stop]``, with the capitalised words just before it."""
     found = []
-    stop = len(text) if stop is None else stop
+    length = len(text)
+    stop = length if stop is None else stop
+    words_before = _words_before()
     at = text.find(surname, start, stop)
     while at >= 0:
         end = at + len(surname)
-        if (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+        previous = text[at - 1] if at else ""  # "" is not alphanumeric: the text's start is a boundary
+        if not previous.isalnum() and (end == length or not text[end].isalnum()):
             # The words must end in a space right before the surname: without one, the
             # (costly) backward match is spared.
-            spaced = text[at - 1 : at] in (" ", "\u00a0")
-            before = _words_before().match(text, max(0, at - 120), at) if spaced else None
-            name = _name_ending(before.group() if before else "", surname)
+            before = words_before.match(text, max(0, at - 120), at) if previous in (" ", "\u00a0") else None
+            if before is None:
+                name, begin = _name_ending("", surname), at
+            else:
+                name, begin = _name_ending(before.group(), surname), before.start()
             if name is not None:
-                found.append(Occurrence(before.start() if before else at, end, *name))
+                found.append(Occurrence(begin, end, *name))
         at = text.find(surname, end, stop)
     return found
 
@@ -438,10 +451,16 @@ def _name_ending(words_before: str, surname: str) -> tuple[tuple[str, ...], tupl
     words = words_before.split()
     for index in range(len(words) - 1, -1, -1):
         # "Obama’s Treasury Secretary Jack Lew"; "... in Concord. Symms said"
-        if words[index].endswith(_POSSESSIVE) or _ends_sentence(words[index]):
+        word = words[index]
+        if word.endswith(_CUTTING_ENDS) and (word.endswith(_POSSESSIVE) or _ends_sentence(word)):
             words = words[index + 1 :]
             break
-    return _name_and_titles(tuple(words) + (surname,))
+    return _name_and_titles((*words, surname))
+
+
+# A word cuts a name off from the words before it only if it ends with a possessive
+# or a full stop: the closer look of ``_name_ending`` is spared for the other words.
+_CUTTING_ENDS = (*_POSSESSIVE, ".")
 
 
 def _ends_sentence(word: str) -> bool:
@@ -456,14 +475,45 @@ def _words_before() -> regex.Pattern:
     return regex.compile(rf"(?:{word}[ \u00a0]+)+", regex.REVERSE)
 
 
-def _occurrences(text: str, start: int = 0, end: int | None = None) -> list[Occurrence]:
-    end = len(text) if end is None else end
-    found = []
-    for match in _name_run().finditer(text, start, end):
-        at = match.start()
-        for name_start, name_end, tokens, titles in _names_in_run(match.group()):
-            found.append(Occurrence(at + name_start, at + name_end, tokens, titles))
-    return found
+class _ChunkNames:
+    """The names in one chunk of a text, scanned from the chunk's start only as far as asked.
+
+    A pronoun needs the names before it, not those after it in its chunk: about a
+    quarter of what whole chunks held was never read. Every run of capitalised
+    words is matched over the whole chunk, as before, so each is found alike
+    however far the scan has gone.
+
+    >>> text = "Sen. Jane Roe spoke. Joe Biden left."
+    >>> chunk = _ChunkNames(text, 0, len(text))
+    >>> [o.tokens for o in chunk.before(10)]
+    [('Jane', 'Roe')]
+    >>> [o.tokens for o in chunk.before(len(text))]
+    [('Jane', 'Roe'), ('Joe', 'Biden')]
+    """
+
+    __slots__ = ("names", "_runs", "_scanned")
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.names: list[Occurrence] = []  # in order of their start
+        self._runs = _name_run().finditer(text, start, end)
+        self._scanned: float = start  # every name starting before this offset is in ``names``
+
+    def before(self, at: int) -> list[Occurrence]:
+        """The names found so far, once all that start before ``at`` are among them."""
+        while self._scanned < at:
+            match = next(self._runs, None)
+            if match is None:  # the chunk is scanned to its end
+                self._scanned = math.inf
+                break
+            # A run is often a lone word that names nobody ("The", "But"): its offset
+            # is then never asked for.
+            names = _names_in_run(match.group())
+            if names:
+                run_start = match.start()
+                for name_start, name_end, tokens, titles in names:
+                    self.names.append(Occurrence(run_start + name_start, run_start + name_end, tokens, titles))
+            self._scanned = match.end()  # the next run starts past this one, and so do its names
+        return self.names
 
 
 @lru_cache(maxsize=16_384)
@@ -485,6 +535,10 @@ def _names_in_run(run: str) -> tuple[tuple[int, int, tuple[str, ...], tuple[str,
             return ()
         name = name[:-2] if name.endswith(_POSSESSIVE) else name
         return ((0, len(name), (name,), ()),)
+    if "." not in run and "’s" not in run and "'s" not in run:
+        # No full stop and no possessive: nothing cuts the run, and it is one name
+        # (or none). So it is with most runs of several words.
+        return tuple(_name_at(run.split(), 0, len(run)))
     found: list[tuple[int, int, tuple[str, ...], tuple[str, ...]]] = []
     words: list[str] = []
     start = cursor = 0
@@ -513,21 +567,30 @@ def _name_and_titles(words: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str
     titles = _titles()
     not_names = lexicons.words("not_names")
     # Words up to the last title are not part of the name (Ukrainian President ...).
-    last_title = max((i for i, w in enumerate(words) if w in titles), default=-1)
-    leading = tuple(w for w in words[: last_title + 1] if w in titles)
-    name = [w[:-2] if w.endswith(_POSSESSIVE) else w for w in words[last_title + 1 :]]
-    name = [w for w in name if w not in not_names]
+    # Most runs hold no title: one set operation in C says so, without a loop.
+    if titles.isdisjoint(words):
+        leading, rest = (), words
+    else:
+        last_title = max(i for i, w in enumerate(words) if w in titles)
+        leading = tuple(w for w in words[: last_title + 1] if w in titles)
+        rest = words[last_title + 1 :]
+    # One plain loop: for the two or three words of a name, the comprehensions it
+    # replaces cost more to set up than to run.
+    name = []
+    for word in rest:
+        word = word[:-2] if word.endswith(_POSSESSIVE) else word
+        if word not in not_names:
+            name.append(word)
     if len(name) > 1 and name[0].lower() in tagging_lexicon().finite_verbs:
         name = name[1:]  # "Said Ana Pike, “…”": an inverted cue opening the sentence
-    if not name:
-        return None
-    return tuple(name), leading
+    return (tuple(name), leading) if name else None
 
 
 def _gender_of_titles(titles: tuple[str, ...]) -> str | None:
-    if set(titles) & _MALE_HONORIFICS:
+    # isdisjoint tells what a set intersection would, without making two sets per call
+    if not _MALE_HONORIFICS.isdisjoint(titles):
         return MALE
-    if set(titles) & _FEMALE_HONORIFICS:
+    if not _FEMALE_HONORIFICS.isdisjoint(titles):
         return FEMALE
     return None
 
@@ -632,20 +695,24 @@ def _name_in(mention: str, at: int, names: Names, whole: bool = False) -> str | 
     """The canonical name of the personal name a mention ends with."""
     words = mention.replace("\u00a0", " ").split()
     titles = _titles()
-    last_title = max((i for i, w in enumerate(words) if w in titles), default=-1)
-    name = [w for w in words[last_title + 1 :]]
+    if titles.isdisjoint(words):  # the usual case, told by one set operation in C
+        last_title, leading = -1, ()
+    else:
+        last_title = max(i for i, w in enumerate(words) if w in titles)
+        leading = tuple(w for w in words[: last_title + 1] if w in titles)
+    name = words[last_title + 1 :]
     if whole and not all(w[:1].isupper() for w in name):
         return None
-    core: list[str] = []
-    for word in reversed(name):
-        if not word[:1].isupper() and word not in lexicons.words("name_particles"):
-            break
-        core.insert(0, word)
+    particles = lexicons.words("name_particles")
+    first = len(name)  # the name proper: the capitalised words and particles that end the mention
+    while first > 0 and (name[first - 1][:1].isupper() or name[first - 1] in particles):
+        first -= 1
+    core = name[first:]
     if not core:
         return None
     if core[-1].endswith(_POSSESSIVE):
         core[-1] = core[-1][:-2]
-    return names.canonical_name(tuple(core), at, tuple(w for w in words[: last_title + 1] if w in titles))
+    return names.canonical_name(tuple(core), at, leading)
 
 
 def _plain(mention: str) -> str:
