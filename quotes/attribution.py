@@ -6,8 +6,8 @@ The rules live in ``lexicons/en/rules.toml`` as patterns over the tags of
 then lets quotations with no cue of their own continue a speaker's turn:
 
 - ``same_paragraph_turn``: another quotation in the same paragraph is attributed;
-- ``next_paragraph_turn``: the paragraph is made of quotations only and the
-  paragraph before ends with an attributed one.
+- ``next_paragraph_turn``: the paragraph opens with a sentence of quotations only
+  and the paragraph before ends with an attributed one.
 
 The mention is the speaker as written next to the cue ("he", "Trump", "the
 statement"); :mod:`quotes.names` turns it into a canonical name.
@@ -38,7 +38,7 @@ from quotes.tagging import LowercaseWords, Tokens, lowercase_words, sentence_bou
 SAME_PARAGRAPH_TURN = "same_paragraph_turn"  # a direct quotation after an attributed one
 PARTIAL_TURN = "partial_turn"  # a fragment quoted shortly after an attributed quotation
 FOLLOWING_TURN = "following_turn"  # a quotation opening a paragraph whose speaker is named later
-NEXT_PARAGRAPH_TURN = "next_paragraph_turn"  # a paragraph of quotations after an attributed one
+NEXT_PARAGRAPH_TURN = "next_paragraph_turn"  # a paragraph opening with quotations after an attributed one
 TURNS = (SAME_PARAGRAPH_TURN, PARTIAL_TURN, FOLLOWING_TURN, NEXT_PARAGRAPH_TURN)
 # A fragment quoted further than this (in characters) from the last speaker named is
 # more often someone else's word than the same speaker's.
@@ -567,9 +567,11 @@ def _opens_sentence(unit: _Unit, position: int) -> bool:
 
 
 def _only_quotations(unit: _Unit) -> bool:
-    """A paragraph of quotations with no reporting verb outside them."""
+    """A paragraph opening with a sentence of quotations that has no reporting verb
+    outside them (what follows that sentence names no speaker of it)."""
     tags = unit.tokens.tags
-    return tags[:1] == "Q" and not _has_verb(tags, 0, len(tags))
+    first_end = unit.sentences[1] if len(unit.sentences) > 1 else len(tags)
+    return tags[:1] == "Q" and not _has_verb(tags, 0, first_end)
 
 
 def _ends_with_turn(before: _Unit, previous: Attribution) -> bool:
