@@ -458,6 +458,8 @@ def _subject_of_next(words: list[str], i: int, letter: str, lex: _Lexicon) -> bo
     """
     following = words[i + 1] if i + 1 < len(words) else ""
     return following in lex.finite_verbs and (letter == "a" or words[i][:1].isupper())
+
+
 _AFTER_VERB = (["O"], ["t"], [":"], [","], ["Q"])  # what follows "state" used as a verb
 
 
