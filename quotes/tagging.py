@@ -9,7 +9,7 @@ Tags (one character per token):
 
 ====  ==================================================================
 Q     a quotation (marks and all), treated as one opaque token
-V     a reporting verb (said, noted)         v  a framing verb (called, described)
+V     a reporting verb (said, noted; put in "put it")   v  a framing verb (called, described)
 K     a reporting verb whose object is the listener (told, informed)
 Y     a reporting verb in -ing (saying)      y  a framing verb in -ing (calling)
 P     a personal pronoun (he, she, they)     W  relative *who*
@@ -83,6 +83,7 @@ class _Lexicon:
     possessive_pronouns: frozenset[str]  # his, her, their
     standalone_determiners: frozenset[str]  # another, many, one: may be a subject alone
     not_adverbs: frozenset[str]  # family, daily, rally: -ly words that are not adverbs
+    reporting_phrases: dict[str, tuple[str, ...]]  # put -> (it,): a verb that reports with its words
 
 
 @cache
@@ -135,7 +136,17 @@ def lexicon() -> _Lexicon:
         possessive_pronouns=lexicons.words("possessive_pronouns"),
         standalone_determiners=lexicons.words("standalone_determiners"),
         not_adverbs=lexicons.words("not_adverbs"),
+        reporting_phrases=_phrase_table("reporting_phrases"),
     )
+
+
+def _phrase_table(name: str) -> dict[str, tuple[str, ...]]:
+    """Each phrase of a list by its first word: the words that must follow it.
+
+    >>> _phrase_table("reporting_phrases")["put"]
+    ('it',)
+    """
+    return {words[0]: tuple(words[1:]) for words in map(str.split, lexicons.lines(f"{name}.txt"))}
 
 
 def _finite_forms(name: str) -> frozenset[str]:
@@ -402,6 +413,10 @@ def _tag_words(words: list[str]) -> list[str]:
         tags[i] = letter
     for i in _positions(words, lex.speech_nouns):
         _mark_possessed_speech(words, tags, i, lex)
+    for i in _positions(words, lex.reporting_phrases):
+        rest = lex.reporting_phrases[words[i]]
+        if [w.lower() for w in words[i + 1 : i + 1 + len(rest)]] == list(rest):
+            tags[i] = "Y" if words[i].endswith("ing") else "V"  # "as one official put it"
     return tags
 
 
