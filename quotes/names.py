@@ -327,8 +327,8 @@ class Names:
         """How sure it is that a name is a person's: 0 (a place?) to 3 (given name or honorific)."""
         if self.gender_of(person) is not None or (self.titles_of(person) & _titles()):
             return 3
-        if person[-1] in lexicons.words("organisation_words"):
-            return 0  # New Labour, the Supreme Court: nobody's "he" or "she"
+        if person[-1] in lexicons.words("organisation_words") or person[-1] in lexicons.words("place_words"):
+            return 0  # New Labour, the Supreme Court, Saudi Arabia: nobody's "he" or "she"
         if len(person) >= 2 and all(word.isupper() for word in person):
             return 0  # a headline in capitals (BANKING HEAD RESUMES ATTACK)
         if person in speakers:
