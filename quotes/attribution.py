@@ -439,16 +439,17 @@ def _match_previous(text: str, spans: list[Span], unit: _Unit, sentence: int, ca
 
 def _paragraph_before(text: str, spans: list[Span], unit: _Unit) -> tuple[Tokens, int] | None:
     """The tags of the paragraph before a unit, and where its last sentence starts,
-    when it ends with a full stop or a colon and holds no quotation."""
+    when that sentence ends with a full stop or a colon and holds no quotation."""
     previous = _previous_paragraph(text, unit.start)
     if previous is None:
         return None
     start, end = previous
     inside = [(s.open_start, s.close_end) for s in spans if s.open_start < end and s.close_end > start]
     before = tag(text, start, end, inside)
-    if not before.tags or before.tags[-1] not in ".:" or "Q" in before.tags:
+    if not before.tags or before.tags[-1] not in ".:":
         return None
-    return before, sentence_starts(before, text)[-1]
+    last = sentence_starts(before, text)[-1]
+    return None if "Q" in before.tags[last:] else (before, last)
 
 
 def _previous_paragraph(text: str, at: int) -> tuple[int, int] | None:
