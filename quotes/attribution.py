@@ -536,13 +536,15 @@ def _continue_turns(
             source = last
             if last_direct is not None and direct and not _named_after(spans, found, last):
                 source = last_direct
+            # The turns in the order they are tried; one below the threshold is not
+            # tried at all, so that it cannot stand in the way of the next.
             turn = None
             if source is not None:
                 if direct:
                     turn = replace(found[source], rule=SAME_PARAGRAPH_TURN)
                 elif spans[index].open_start - found[source].speaker_end <= _PARTIAL_TURN_REACH:
                     turn = replace(found[source], rule=PARTIAL_TURN)
-            elif next_found[position] is not None and _opens_sentence(unit, position):
+            elif next_found[position] is not None and _opens_sentence(unit, position) and allowed(FOLLOWING_TURN):
                 turn = replace(next_found[position], rule=FOLLOWING_TURN)
             elif position == 0 and number > 0 and _only_quotations(unit):
                 before = units[number - 1]
