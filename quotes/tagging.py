@@ -199,8 +199,8 @@ def tag(
         lex = lexicon()
         for i in [found.start() for found in _SENTENCE_OPENING_NAME.finditer("".join(tags))]:
             if words[i + 1 : i + 2] and words[i + 1][:1].islower() and words[i].lower() in lowercase():
-                if words[i + 1] in lex.finite_verbs and words[i].lower() in lex.closed:
-                    continue  # "From said": a function word written as a name, read as one
+                if words[i + 1] in lex.finite_verbs:
+                    continue  # "Rose said", "From said": the subject of the verb after it
                 tags[i] = "w"
     return Tokens("".join(tags), tuple(starts), tuple(ends))
 
