@@ -199,9 +199,13 @@ class _Pairing:
         """The mark at ``at`` if it reopens the outermost quotation in a new paragraph."""
         text = self.text
         for mark in (text[at : at + 2], text[at : at + 1]):
-            if mark in self.closers and self.closers[mark] & self.closers[self.stack[0].mark]:
+            if self._reopens_outermost(mark):
                 return mark
         return None
+
+    def _reopens_outermost(self, mark: str) -> bool:
+        """Whether ``mark`` opens a quotation of the outermost open one's kind."""
+        return mark in self.closers and bool(self.closers[mark] & self.closers[self.stack[0].mark])
 
     def _give_up(self) -> None:
         """End every open quotation at a paragraph end with no closing mark.
@@ -270,7 +274,7 @@ class _Pairing:
         its sentences: a quotation over several paragraphs whose line breaks were lost
         (Lund said: "The ferry runs in April. "Nobody should wait a winter."). Each paragraph
         of it opened again and none but the last was closed."""
-        if len(self.stack) != 1 or not (self.closers.get(mark, frozenset()) & self.closers[self.stack[0].mark]):
+        if len(self.stack) != 1 or not self._reopens_outermost(mark):
             return False
         before = self.text[max(self.stack[0].start, at - 3) : at].rstrip()
         return before[-1:] in _SENTENCE_END or before[-1:] == "…"
@@ -278,7 +282,9 @@ class _Pairing:
     def _end_paragraph_here(self, at: int) -> None:
         """End the open quotation before ``at``, as a paragraph end with no closing mark would."""
         frame = self.stack.pop()  # the quotations closed inside it stay part of it
-        end = len(self.text[:at].rstrip())
+        end = at
+        while end > frame.start and self.text[end - 1].isspace():  # (no copy of the text before it)
+            end -= 1
         self._emit(frame, end, end, "")
 
     def _is_possessive(self, mark: str, at: int, after: int) -> bool:
