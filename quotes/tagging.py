@@ -414,10 +414,20 @@ def _tag_words(words: list[str]) -> list[str]:
     for i in _positions(words, lex.speech_nouns):
         _mark_possessed_speech(words, tags, i, lex)
     for i in _positions(words, lex.reporting_phrases):
-        rest = lex.reporting_phrases[words[i]]
-        if [w.lower() for w in words[i + 1 : i + 1 + len(rest)]] == list(rest):
-            tags[i] = "Y" if words[i].endswith("ing") else "V"  # "as one official put it"
+        _mark_reporting_phrase(words, tags, i, lex)
     return tags
+
+
+def _mark_reporting_phrase(words: list[str], tags: list[str], i: int, lex: _Lexicon) -> None:
+    """Tag V (Y in -ing) the verb of a reporting phrase when its other words follow it.
+
+    >>> tags = list("PwP:")
+    >>> _mark_reporting_phrase(["she", "put", "it", ":"], tags, 1, lexicon()); "".join(tags)
+    'PVP:'
+    """
+    rest = lex.reporting_phrases[words[i]]
+    if [w.lower() for w in words[i + 1 : i + 1 + len(rest)]] == list(rest):
+        tags[i] = "Y" if words[i].endswith("ing") else "V"  # "as one official put it"
 
 
 # After a possessor, a few words may describe what was said: Trump's recent evidence-free
