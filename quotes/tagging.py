@@ -83,6 +83,7 @@ class _Lexicon:
     possessive_pronouns: frozenset[str]  # his, her, their
     standalone_determiners: frozenset[str]  # another, many, one: may be a subject alone
     not_adverbs: frozenset[str]  # family, daily, rally: -ly words that are not adverbs
+    given_names: frozenset[str]  # Emily, Kelly: names that look like adverbs
     reporting_phrases: dict[str, tuple[str, ...]]  # put -> (it,): a verb that reports with its words
 
 
@@ -136,6 +137,7 @@ def lexicon() -> _Lexicon:
         possessive_pronouns=lexicons.words("possessive_pronouns"),
         standalone_determiners=lexicons.words("standalone_determiners"),
         not_adverbs=lexicons.words("not_adverbs"),
+        given_names=lexicons.words("female_names") | lexicons.words("male_names"),
         reporting_phrases=_phrase_table("reporting_phrases"),
     )
 
@@ -365,6 +367,7 @@ def _tag_depends_on_previous(word: str, lex: _Lexicon) -> bool:
     lower = word.lower()
     return (
         lex.closed.get(lower) == "a"
+        or _is_adverb(lower, lex)
         or word in lex.particles
         or lower in lex.verbs
         or lower in lex.framing
@@ -541,6 +544,8 @@ def _word_tag(word: str, previous: str, lex: _Lexicon) -> str:
             return closed or "w"
         if closed == "a" and previous in _SENTENCE_OPENING:
             return "a"  # "Former Gov. Bill Richardson", but "New Hampshire"
+        if previous in _SENTENCE_OPENING and _is_adverb(lower, lex) and word not in lex.given_names:
+            return "A"  # "Hastily, Trump …", "Early in his campaign, …": not names
         if word in lex.particles:
             return "N"
         return "G" if word.endswith(_POSSESSIVE_ENDINGS) and len(word) > 2 else "N"
@@ -563,6 +568,23 @@ def _word_tag(word: str, previous: str, lex: _Lexicon) -> str:
     if lower.endswith("ly") and len(lower) > 4 and lower not in lex.not_adverbs:
         return "A"
     return "w"
+
+
+def _is_adverb(lower: str, lex: _Lexicon) -> bool:
+    """Whether a word in lower case has an adverb's -ly ending that surnames do not
+    share: not -ley (Bradley, Buckley), nor -lly but -ally and -fully (Kelly,
+    Connolly, but finally, hopefully).
+
+    >>> [_is_adverb(w, lexicon()) for w in ("hastily", "finally", "kelly", "bradley", "family")]
+    [True, True, False, False, False]
+    """
+    return (
+        lower.endswith("ly")
+        and len(lower) > 4
+        and not lower.endswith("ley")
+        and (not lower.endswith("lly") or lower.endswith(("ally", "fully")))
+        and lower not in lex.not_adverbs
+    )
 
 
 @cache
