@@ -230,6 +230,8 @@ class Names:
         >>> names = Names("Hillary Clinton met Bill Clinton. Mrs. Clinton spoke.")
         >>> names.canonical_name(("Clinton",), 40, ("Mrs.",))
         'Hillary Clinton'
+        >>> Names("FERRY FARES RISE AGAIN IN THE U.S. The U.S. fares rose.").canonical_name(("U.S.",), 40)
+        'U.S.'
         """
         return " ".join(self._full_name(tokens, at, titles))
 
@@ -237,7 +239,9 @@ class Names:
         if not tokens:
             return tokens
         candidates = self.full_names(tokens[-1])
-        longer = [c for c in candidates if len(c) > len(tokens) and c[-len(tokens) :] == tokens]
+        # A headline in capitals ending with the same word names nobody: "U.S." is not
+        # "FERRY FARES RISE AGAIN IN THE U.S."
+        longer = [c for c in candidates if len(c) > len(tokens) and c[-len(tokens) :] == tokens and not _in_capitals(c)]
         if len(tokens) >= 2:
             return longer[0] if len(longer) == 1 else tokens
         gender = _gender_of_titles(titles)
@@ -273,6 +277,9 @@ class Names:
         >>> text = "Ukrainian President Volodymyr Zelenskyy accused Putin of delay. Then he spoke."
         >>> Names(text).antecedent("he", 70, {})
         'Volodymyr Zelenskyy'
+        >>> text = "Lars Lund spoke in Ohio on Monday. In South Carolina, he said so."
+        >>> Names(text).antecedent("he", text.index("he said"), {})
+        'Lars Lund'
         """
         wanted = _PERSONAL_PRONOUNS.get(pronoun.lower())
         if wanted is None:
@@ -329,7 +336,7 @@ class Names:
             return 3
         if person[-1] in lexicons.words("organisation_words") or person[-1] in lexicons.words("place_words"):
             return 0  # New Labour, the Supreme Court, Saudi Arabia: nobody's "he" or "she"
-        if len(person) >= 2 and all(word.isupper() for word in person):
+        if _in_capitals(person):
             return 0  # a headline in capitals (BANKING HEAD RESUMES ATTACK)
         if person in speakers:
             return 2
@@ -682,6 +689,15 @@ def _canonical(text: str, attribution: Attribution, names: Names, speakers: dict
 
 
 _PLACE = regex.compile(r"\s+(?:of|from|at)\s+")
+
+
+def _in_capitals(name: tuple[str, ...]) -> bool:
+    """Whether a name of two words or more is all in capitals: a headline, not a person.
+
+    >>> _in_capitals(("BANKING", "HEAD", "RESUMES", "ATTACK")), _in_capitals(("U.S.",))
+    (True, False)
+    """
+    return len(name) >= 2 and all(word.isupper() for word in name)
 
 
 def _without_possessive(mention: str) -> str:
