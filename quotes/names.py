@@ -674,8 +674,10 @@ def _canonical(text: str, attribution: Attribution, names: Names, speakers: dict
         if person != mention and person.split()[-1][:1].isupper():
             mention, tags = person, tags[: tags.find("O")]
     if tags.endswith("N"):
-        if organisation:
-            return _plain(mention)  # an organisation: the Kremlin
+        if organisation or (_employer_named(tags) and " by " not in mention):
+            # an organisation (the Kremlin), or a role at one (a spokesman for Lund); but
+            # the author of a document speaks through it (a study by Harbor Bank)
+            return _plain(mention)
         if "C" in tags:  # "Jane Roe and John Doe wrote": each name in its canonical form
             parts = regex.split(r"\s+(?:and|&)\s+", mention)
             return " and ".join(_name_in(part, attribution.speaker_start, names) or part for part in parts)
@@ -689,6 +691,18 @@ def _canonical(text: str, attribution: Attribution, names: Names, speakers: dict
 
 
 _PLACE = regex.compile(r"\s+(?:of|from|at)\s+")
+_ROLE_AT_NAME = regex.compile(r"R.*[OD]N+(?:[OC]D?N+)*$")
+
+
+def _employer_named(tags: str) -> bool:
+    """Whether a mention's name is the complement of a role, not the speaker's own:
+    "a spokesman for Lund", "an official at the Ministry of Fisheries", but not
+    "director of research Ana Ruiz".
+
+    >>> _employer_named("DRON"), _employer_named("DRODNONCN"), _employer_named("ROwNN")
+    (True, True, False)
+    """
+    return _ROLE_AT_NAME.search(tags) is not None
 
 
 def _in_capitals(name: tuple[str, ...]) -> bool:
