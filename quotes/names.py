@@ -674,10 +674,13 @@ def _canonical(text: str, attribution: Attribution, names: Names, speakers: dict
         if person != mention and person.split()[-1][:1].isupper():
             mention, tags = person, tags[: tags.find("O")]
     if tags.endswith("N"):
-        if organisation or (_employer_named(tags) and " by " not in mention):
-            # an organisation (the Kremlin), or a role at one (a spokesman for Lund); but
-            # the author of a document speaks through it (a study by Harbor Bank)
-            return _plain(mention)
+        if organisation or (tags.startswith("T") and mention.split()[-1] in lexicons.words("organisation_words")):
+            return _plain(mention)  # an organisation: the Kremlin, General Motors Corp (no title and name)
+        if _employer_named(tags):
+            # A role at an organisation speaks for itself (a spokesman for Lund), but the
+            # author of a document speaks through it (a study by Harbor Bank).
+            author = mention.partition(" by ")[2]
+            return _plain(author or mention)
         if "C" in tags:  # "Jane Roe and John Doe wrote": each name in its canonical form
             parts = regex.split(r"\s+(?:and|&)\s+", mention)
             return " and ".join(_name_in(part, attribution.speaker_start, names) or part for part in parts)
