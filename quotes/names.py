@@ -458,6 +458,8 @@ def _name_ending(words_before: str, surname: str) -> tuple[tuple[str, ...], tupl
 
     >>> _name_ending("Treasury Secretary Jack ", "Lew")
     (('Jack', 'Lew'), ('Secretary',))
+    >>> _name_ending("Conservative Graham ", "Brady"), _name_ending("J. Hugh ", "Liedtke")
+    ((('Graham', 'Brady'), ()), (('J.', 'Hugh', 'Liedtke'), ()))
     """
     words = words_before.split()
     for index in range(len(words) - 1, -1, -1):
@@ -594,6 +596,21 @@ def _name_and_titles(words: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str
             name.append(word)
     if len(name) > 1 and name[0].lower() in tagging_lexicon().finite_verbs:
         name = name[1:]  # "Said Ana Pike, “…”": an inverted cue opening the sentence
+    if len(name) > 2:
+        # A name starts at its given name: "Conservative Graham Brady", "Tory MP Jonathan
+        # Sayeed" and "Agriculture Undersecretary Daniel Amstutz" are Graham Brady,
+        # Jonathan Sayeed and Daniel Amstutz.
+        # Initials stay (J. Hugh Liedtke), and so does a run too long to be one name
+        # (a headline: Paper Likens Ted Cruz To George Wallace) or an organisation's
+        # (Evergreen Marine Corp).
+        given = _given_names()
+        first = next((i for i, word in enumerate(name[:-1]) if word in given), 0)
+        if (
+            len(name) - first <= 3
+            and not all(len(word) == 2 and word.endswith(".") for word in name[:first])
+            and name[-1] not in lexicons.words("organisation_words")
+        ):
+            name = name[first:]
     return (tuple(name), leading) if name else None
 
 
