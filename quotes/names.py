@@ -70,7 +70,7 @@ _UPPER = "[" + "".join(re.escape(c) for c in map(chr, range(0x3000)) if c.isuppe
 @cache
 def _name_run() -> re.Pattern:
     """A run of capitalised words (an abbreviation keeps its full stop), initials and name particles."""
-    rest_of_word = r"(?:[\w'’\-]*\w)?\.?"
+    rest_of_word = r"(?:[\w'’\-]*\w)?(?:\.\w)*\.?"  # Trump, O’Neill, Sen., U.S.
     word = _UPPER + rest_of_word
     particle = r"(?:de|da|di|del|della|der|den|van|von|bin|ibn|al|el|la|le|du|dos)(?=[ \u00a0]+" + _UPPER + ")"
     # The pattern opens with the capital itself, so that the engine skips straight from
@@ -105,7 +105,17 @@ class _Surname:
 
 @cache
 def _titles() -> frozenset[str]:
-    return frozenset(w for phrase in lexicons.phrases("titles") for w in phrase.split() if w[0].isupper())
+    """The titles of one word, and the head word of each longer title: "Foreign Minister"
+    makes "Minister" a title, not "Foreign" (in "French Foreign Trade Minister Michel
+    Noir", Trade is nobody's name and Foreign nobody's title).
+
+    >>> "Minister" in _titles(), "Foreign" in _titles(), "Sen." in _titles()
+    (True, False, True)
+    """
+    # "Secretary of State" has two: "secretary of State Clinton" is Clinton.
+    return frozenset(
+        word for phrase in lexicons.phrases("titles") for word in (phrase.partition(" of ")[0].split()[-1], phrase.split()[-1])
+    )
 
 
 @cache
@@ -477,14 +487,31 @@ _CUTTING_ENDS = (*_POSSESSIVE, ".")
 
 
 def _ends_sentence(word: str) -> bool:
-    """A word with a full stop that is neither an initial nor an abbreviation."""
-    return word.endswith(".") and len(word) > 2 and word not in lexicons.words("abbreviations")
+    """A word with a full stop that is neither an initial (A.W.) nor an abbreviation.
+
+    >>> _ends_sentence("Concord."), _ends_sentence("A.W."), _ends_sentence("Gov.")
+    (True, False, False)
+    """
+    return (
+        word.endswith(".")
+        and len(word) > 2
+        and word not in lexicons.words("abbreviations")
+        and _INITIALS.fullmatch(word) is None
+    )
+
+
+_INITIALS = regex.compile(r"(?:\p{Lu}\.)+")
 
 
 @cache
 def _words_before() -> regex.Pattern:
-    """Capitalised words, initials and abbreviated titles right before an offset (matched backwards)."""
-    word = r"(?:\b\p{Lu}[\p{L}\p{M}'’\-]*\.?|\b(?:de|da|di|del|der|den|van|von|bin|ibn|al|la|le|du))"
+    """Capitalised words, initials, abbreviations (U.S.) and abbreviated titles right before an
+    offset (matched backwards).
+
+    >>> _words_before().match("the U.S. Undersecretary Wallis", 0, 24).group()
+    'U.S. Undersecretary '
+    """
+    word = r"(?:\b\p{Lu}(?:\.\p{Lu})*[\p{L}\p{M}'’\-]*\.?|\b(?:de|da|di|del|der|den|van|von|bin|ibn|al|la|le|du))"
     return regex.compile(rf"(?:{word}[ \u00a0]+)+", regex.REVERSE)
 
 
@@ -557,7 +584,7 @@ def _names_in_run(run: str) -> tuple[tuple[int, int, tuple[str, ...], tuple[str,
     start = cursor = 0
     for word in run.split():
         cursor = run.index(word, cursor)
-        ends_sentence = word.endswith(".") and word not in abbreviations and len(word) > 2
+        ends_sentence = _ends_sentence(word)
         words.append(word[:-1] if ends_sentence else word)
         cursor += len(word)
         # A possessive or a full stop ends a name: "Trump’s Mar-a-Lago resort" names Trump alone.
@@ -579,21 +606,24 @@ def _name_and_titles(words: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str
     once per run of words, since the same names come back again and again."""
     titles = _titles()
     not_names = lexicons.words("not_names")
-    # Words up to the last title are not part of the name (Ukrainian President ...).
-    # Most runs hold no title: one set operation in C says so, without a loop.
-    if titles.isdisjoint(words):
+    # Words up to the last title are not part of the name (Ukrainian President ...; a
+    # title may be a possessive: Prime Minister's Questions). Most runs hold no title:
+    # one set operation in C says so, without a loop.
+    bare = tuple(w[:-2] if w.endswith(_POSSESSIVE) else w for w in words)
+    if titles.isdisjoint(bare):
         leading, rest = (), words
     else:
-        last_title = max(i for i, w in enumerate(words) if w in titles)
-        leading = tuple(w for w in words[: last_title + 1] if w in titles)
+        last_title = max(i for i, w in enumerate(bare) if w in titles)
+        leading = tuple(w for w in bare[: last_title + 1] if w in titles)
         rest = words[last_title + 1 :]
     # One plain loop: for the two or three words of a name, the comprehensions it
     # replaces cost more to set up than to run.
     name = []
+    places = lexicons.words("place_words")
     for word in rest:
         word = word[:-2] if word.endswith(_POSSESSIVE) else word
-        if word not in not_names:
-            name.append(word)
+        if word not in not_names and not (word in places and _INITIALS.fullmatch(word)):
+            name.append(word)  # not "U.S." (U.S. Ambassador Ana Ruiz)
     if len(name) > 1 and name[0].lower() in tagging_lexicon().finite_verbs:
         name = name[1:]  # "Said Ana Pike, “…”": an inverted cue opening the sentence
     if len(name) > 2:
