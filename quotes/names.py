@@ -106,8 +106,8 @@ class _Surname:
 @cache
 def _titles() -> frozenset[str]:
     """The titles of one word, and the head word of each longer title: "Foreign Minister"
-    makes "Minister" a title, not "Foreign" (in "French Foreign Trade Minister Michel
-    Noir", Trade is nobody's name and Foreign nobody's title).
+    makes "Minister" a title, not "Foreign" (in "French Foreign Trade Minister Ana
+    Ruiz", Trade is nobody's name and Foreign nobody's title).
 
     >>> "Minister" in _titles(), "Foreign" in _titles(), "Sen." in _titles()
     (True, False, True)
@@ -468,8 +468,8 @@ def _name_ending(words_before: str, surname: str) -> tuple[tuple[str, ...], tupl
 
     >>> _name_ending("Treasury Secretary Jack ", "Lew")
     (('Jack', 'Lew'), ('Secretary',))
-    >>> _name_ending("Conservative Graham ", "Brady"), _name_ending("J. Hugh ", "Liedtke")
-    ((('Graham', 'Brady'), ()), (('J.', 'Hugh', 'Liedtke'), ()))
+    >>> _name_ending("Conservative Tom ", "Berg"), _name_ending("J. Hugh ", "Lund")
+    ((('Tom', 'Berg'), ()), (('J.', 'Hugh', 'Lund'), ()))
     """
     words = words_before.split()
     for index in range(len(words) - 1, -1, -1):
@@ -508,7 +508,7 @@ def _words_before() -> regex.Pattern:
     """Capitalised words, initials, abbreviations (U.S.) and abbreviated titles right before an
     offset (matched backwards).
 
-    >>> _words_before().match("the U.S. Undersecretary Wallis", 0, 24).group()
+    >>> _words_before().match("the U.S. Undersecretary Lund", 0, 24).group()
     'U.S. Undersecretary '
     """
     word = r"(?:\b\p{Lu}(?:\.\p{Lu})*[\p{L}\p{M}'’\-]*\.?|\b(?:de|da|di|del|der|den|van|von|bin|ibn|al|la|le|du))"
@@ -627,12 +627,11 @@ def _name_and_titles(words: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str
     if len(name) > 1 and name[0].lower() in tagging_lexicon().finite_verbs:
         name = name[1:]  # "Said Ana Pike, “…”": an inverted cue opening the sentence
     if len(name) > 2:
-        # A name starts at its given name: "Conservative Graham Brady", "Tory MP Jonathan
-        # Sayeed" and "Agriculture Undersecretary Daniel Amstutz" are Graham Brady,
-        # Jonathan Sayeed and Daniel Amstutz.
-        # Initials stay (J. Hugh Liedtke), and so does a run too long to be one name
-        # (a headline: Paper Likens Ted Cruz To George Wallace) or an organisation's
-        # (Evergreen Marine Corp).
+        # A name starts at its given name: "Conservative Tom Berg", "Tory MP Lars
+        # Lund" and "Agriculture Undersecretary Ana Ruiz" are Tom Berg, Lars Lund and
+        # Ana Ruiz. Initials stay (J. Hugh Lund), and so does a run too long to be one
+        # name (a headline: Paper Likens Ana Ruiz To Tom Berg) or an organisation's
+        # (Harbor Marine Corp).
         given = _given_names()
         first = next((i for i, word in enumerate(name[:-1]) if word in given), 0)
         if (
