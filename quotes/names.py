@@ -472,13 +472,30 @@ def _name_ending(words_before: str, surname: str) -> tuple[tuple[str, ...], tupl
     ((('Tom', 'Berg'), ()), (('J.', 'Hugh', 'Lund'), ()))
     """
     words = words_before.split()
+    verbs = _headline_verbs()
     for index in range(len(words) - 1, -1, -1):
-        # "Obama’s Treasury Secretary Jack Lew"; "... in Concord. Symms said"
+        # "Obama’s Treasury Secretary Jack Lew"; "... in Concord. Symms said"; a headline:
+        # "Ana Ruiz Slams Tom Berg"
         word = words[index]
-        if word.endswith(_CUTTING_ENDS) and (word.endswith(_POSSESSIVE) or _ends_sentence(word)):
+        if (word.endswith(_CUTTING_ENDS) and (word.endswith(_POSSESSIVE) or _ends_sentence(word))) or word in verbs:
             words = words[index + 1 :]
             break
     return _name_and_titles((*words, surname))
+
+
+@cache
+def _headline_verbs() -> frozenset[str]:
+    """Reporting and framing verbs as a headline in title case writes them ("Says",
+    "Slams", "Has"): no part of a name, they end the one before them.
+
+    >>> sorted(_headline_verbs() & {"Says", "Slams", "Has", "Post", "Will"})
+    ['Has', 'Says', 'Slams']
+    """
+    lex = tagging_lexicon()
+    forms = {form for form in lex.verbs | lex.framing if form.endswith("s") and not form.endswith("ss")}
+    # Not those that end names of organisations or places (the United States).
+    names = lexicons.words("organisation_words") | lexicons.words("place_words")
+    return frozenset(form.capitalize() for form in forms | {"has", "is"}) - names
 
 
 # A word cuts a name off from the words before it only if it ends with a possessive
@@ -564,6 +581,8 @@ def _names_in_run(run: str) -> tuple[tuple[int, int, tuple[str, ...], tuple[str,
 
     >>> _names_in_run("Sen. Jane Roe’s Office")
     ((0, 15, ('Jane', 'Roe'), ('Sen.',)), (16, 22, ('Office',), ()))
+    >>> _names_in_run("Ana Ruiz Slams Tom Berg")
+    ((0, 8, ('Ana', 'Ruiz'), ()), (15, 23, ('Tom', 'Berg'), ()))
     """
     titles = _titles()
     not_names = lexicons.words("not_names")
@@ -575,18 +594,29 @@ def _names_in_run(run: str) -> tuple[tuple[int, int, tuple[str, ...], tuple[str,
             return ()
         name = name[:-2] if name.endswith(_POSSESSIVE) else name
         return ((0, len(name), (name,), ()),)
-    if "." not in run and "’s" not in run and "'s" not in run:
-        # No full stop and no possessive: nothing cuts the run, and it is one name
-        # (or none). So it is with most runs of several words.
+    if "." not in run and "’s" not in run and "'s" not in run and _headline_verbs().isdisjoint(run.split()[:-1]):
+        # No full stop, no possessive and no verb of a headline: nothing cuts the run,
+        # and it is one name (or none). So it is with most runs of several words.
         return tuple(_name_at(run.split(), 0, len(run)))
     found: list[tuple[int, int, tuple[str, ...], tuple[str, ...]]] = []
     words: list[str] = []
-    start = cursor = 0
-    for word in run.split():
+    verbs = _headline_verbs()
+    start = cursor = end = 0
+    split = run.split()
+    last = len(split) - 1
+    for index, word in enumerate(split):
         cursor = run.index(word, cursor)
+        if word in verbs and index < last:
+            # a headline's verb, with words after it, ends the name before it: "Ana Ruiz
+            # Slams Tom Berg" (but Lord Dubs is a name)
+            found.extend(_name_at(words, start, end))
+            words, start = [], cursor + len(word) + 1
+            cursor += len(word)
+            continue
         ends_sentence = _ends_sentence(word)
         words.append(word[:-1] if ends_sentence else word)
         cursor += len(word)
+        end = cursor
         # A possessive or a full stop ends a name: "Trump’s Mar-a-Lago resort" names Trump alone.
         if word.endswith(_POSSESSIVE) or ends_sentence:
             found.extend(_name_at(words, start, cursor))
