@@ -656,21 +656,31 @@ def _name_and_titles(words: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str
             name.append(word)  # not "U.S." (U.S. Ambassador Ana Ruiz)
     if len(name) > 1 and name[0].lower() in tagging_lexicon().finite_verbs:
         name = name[1:]  # "Said Ana Pike, “…”": an inverted cue opening the sentence
-    if len(name) > 2:
-        # A name starts at its given name: "Conservative Tom Berg", "Tory MP Lars
-        # Lund" and "Agriculture Undersecretary Ana Ruiz" are Tom Berg, Lars Lund and
-        # Ana Ruiz. Initials stay (J. Hugh Lund), and so does a run too long to be one
-        # name (a headline: Paper Likens Ana Ruiz To Tom Berg) or an organisation's
-        # (Harbor Marine Corp).
-        given = _given_names()
-        first = next((i for i, word in enumerate(name[:-1]) if word in given), 0)
-        if (
-            len(name) - first <= 3
-            and not all(len(word) == 2 and word.endswith(".") for word in name[:first])
-            and name[-1] not in lexicons.words("organisation_words")
-        ):
-            name = name[first:]
+    name = _from_given_name(name)
     return (tuple(name), leading) if name else None
+
+
+def _from_given_name(name: list[str]) -> list[str]:
+    """A name of three words or more starts at its given name: "Conservative Tom Berg",
+    "Tory MP Lars Lund" and "Agriculture Undersecretary Ana Ruiz" are Tom Berg, Lars Lund
+    and Ana Ruiz. Initials stay (J. Hugh Lund), and so does a run too long to be one
+    name (a headline: Paper Likens Ana Ruiz To Tom Berg) or an organisation's (Harbor
+    Marine Corp).
+
+    >>> _from_given_name(["Tory", "MP", "Lars", "Lund"]), _from_given_name(["J.", "Hugh", "Lund"])
+    (['Lars', 'Lund'], ['J.', 'Hugh', 'Lund'])
+    """
+    if len(name) <= 2:
+        return name
+    given = _given_names()
+    first = next((i for i, word in enumerate(name[:-1]) if word in given), 0)
+    if (
+        len(name) - first <= 3
+        and not all(len(word) == 2 and word.endswith(".") for word in name[:first])
+        and name[-1] not in lexicons.words("organisation_words")
+    ):
+        return name[first:]
+    return name
 
 
 def _gender_of_titles(titles: tuple[str, ...]) -> str | None:
@@ -820,7 +830,7 @@ def _name_in(mention: str, at: int, names: Names, whole: bool = False) -> str | 
     first = len(name)  # the name proper: the capitalised words and particles that end the mention
     while first > 0 and (name[first - 1][:1].isupper() or name[first - 1] in particles):
         first -= 1
-    core = name[first:]
+    core = _from_given_name(name[first:])
     if not core:
         return None
     if core[-1].endswith(_POSSESSIVE):
