@@ -42,6 +42,8 @@ _FEMALE_HONORIFICS = frozenset({"Mrs.", "Mrs", "Ms.", "Ms", "Miss", "Dame", "Lad
 _PERSONAL_PRONOUNS = {"he": MALE, "him": MALE, "his": MALE, "she": FEMALE, "her": FEMALE}
 
 _POSSESSIVE = ("’s", "'s")
+# Titles written before a given name alone: "Sir Tom" is Sir Tom Berg.
+_FIRST_NAME_TITLES = frozenset({"Sir", "Dame"})
 _ANTECEDENT_WINDOW = 1000  # characters before a pronoun where its antecedent is looked for
 _LOOK_BACK = 20_000  # how far back a role's holder or a document's owner is looked for
 _NEIGHBOURHOOD = 200_000  # in a longer text, names are looked up in blocks of this size around a mention
@@ -261,10 +263,24 @@ class Names:
             if gender and candidates:
                 # "Mrs. Clinton" when the only Clinton named in full is a man: keep her apart
                 return tuple(t for t in titles if _gender_of_titles((t,)))[-1:] + tokens
+            if _FIRST_NAME_TITLES.intersection(titles):
+                return self._named_in_full(tokens[0], at) or tokens
             return tokens
         if len(longer) == 1:
             return longer[0]
         return self._nearest(longer, at)
+
+    def _named_in_full(self, given_name: str, at: int) -> tuple[str, ...] | None:
+        """The person last named in full before ``at`` with this given name: "Sir Tom"
+        after "Sir Tom Berg".
+
+        >>> Names("Sir Tom Berg spoke. Then Sir Tom left.")._named_in_full("Tom", 30)
+        ('Tom', 'Berg')
+        """
+        for occurrence in self.occurrences_backwards(at - _LOOK_BACK, at):
+            if len(occurrence.tokens) >= 2 and occurrence.tokens[0] == given_name and occurrence.start < at:
+                return occurrence.tokens
+        return None
 
     def _nearest(self, people: list[tuple[str, ...]], at: int) -> tuple[str, ...]:
         """Of several people, the one named in full most recently before ``at``."""
