@@ -600,38 +600,33 @@ def _names_in_run(run: str) -> tuple[tuple[int, int, tuple[str, ...], tuple[str,
     >>> _names_in_run("Ana Ruiz Slams Tom Berg")
     ((0, 8, ('Ana', 'Ruiz'), ()), (15, 23, ('Tom', 'Berg'), ()))
     """
-    titles = _titles()
-    not_names = lexicons.words("not_names")
-    abbreviations = lexicons.words("abbreviations")
     if " " not in run and "\u00a0" not in run:
         # One capitalised word, by far the most common run: handled without splitting.
-        name = run[:-1] if run.endswith(".") and run not in abbreviations and len(run) > 2 else run
-        if name in not_names or name in titles:
+        name = run[:-1] if _ends_sentence(run) else run
+        if name in lexicons.words("not_names") or name in _titles():
             return ()
         name = name[:-2] if name.endswith(_POSSESSIVE) else name
         return ((0, len(name), (name,), ()),)
-    if "." not in run and "’s" not in run and "'s" not in run and _headline_verbs().isdisjoint(run.split()[:-1]):
+    split = run.split()
+    verbs = _headline_verbs()
+    if "." not in run and "’s" not in run and "'s" not in run and verbs.isdisjoint(split[:-1]):
         # No full stop, no possessive and no verb of a headline: nothing cuts the run,
         # and it is one name (or none). So it is with most runs of several words.
-        return tuple(_name_at(run.split(), 0, len(run)))
+        return tuple(_name_at(split, 0, len(run)))
     found: list[tuple[int, int, tuple[str, ...], tuple[str, ...]]] = []
     words: list[str] = []
-    verbs = _headline_verbs()
     start = cursor = end = 0
-    split = run.split()
     last = len(split) - 1
     for index, word in enumerate(split):
-        cursor = run.index(word, cursor)
+        cursor = run.index(word, cursor) + len(word)  # where the word ends
         if word in verbs and index < last:
             # a headline's verb, with words after it, ends the name before it: "Ana Ruiz
             # Slams Tom Berg" (but Lord Dubs is a name)
             found.extend(_name_at(words, start, end))
-            words, start = [], cursor + len(word) + 1
-            cursor += len(word)
+            words, start = [], cursor + 1
             continue
         ends_sentence = _ends_sentence(word)
         words.append(word[:-1] if ends_sentence else word)
-        cursor += len(word)
         end = cursor
         # A possessive or a full stop ends a name: "Trump’s Mar-a-Lago resort" names Trump alone.
         if word.endswith(_POSSESSIVE) or ends_sentence:

@@ -565,25 +565,33 @@ def _word_tag(word: str, previous: str, lex: _Lexicon) -> str:
         return "R"
     if word.endswith(_POSSESSIVE_ENDINGS) and len(word) > 2:
         return "G"
-    if lower.endswith("ly") and len(lower) > 4 and lower not in lex.not_adverbs:
+    if _ends_in_ly(lower, lex):
         return "A"
     return "w"
 
 
+def _ends_in_ly(lower: str, lex: _Lexicon) -> bool:
+    """Whether a word in lower case ends as an adverb does (-ly) and is not listed as
+    a word that only looks like one (family, daily).
+
+    >>> [_ends_in_ly(w, lexicon()) for w in ("quickly", "family", "fly")]
+    [True, False, False]
+    """
+    return lower.endswith("ly") and len(lower) > 4 and lower not in lex.not_adverbs
+
+
 def _is_adverb(lower: str, lex: _Lexicon) -> bool:
-    """Whether a word in lower case has an adverb's -ly ending that surnames do not
-    share: not -ley (Bradley, Buckley), nor -lly but -ally and -fully (Kelly,
+    """Whether a capitalised word, in lower case, ends as an adverb does but not as
+    surnames do: not -ley (Bradley, Buckley), nor -lly but -ally and -fully (Kelly,
     Connolly, but finally, hopefully).
 
     >>> [_is_adverb(w, lexicon()) for w in ("hastily", "finally", "kelly", "bradley", "family")]
     [True, True, False, False, False]
     """
     return (
-        lower.endswith("ly")
-        and len(lower) > 4
+        _ends_in_ly(lower, lex)
         and not lower.endswith("ley")
         and (not lower.endswith("lly") or lower.endswith(("ally", "fully")))
-        and lower not in lex.not_adverbs
     )
 
 
