@@ -44,6 +44,7 @@ _PERSONAL_PRONOUNS = {"he": MALE, "him": MALE, "his": MALE, "she": FEMALE, "her"
 _POSSESSIVE = ("’s", "'s")
 # Titles written before a given name alone: "Sir Tom" is Sir Tom Berg.
 _FIRST_NAME_TITLES = frozenset({"Sir", "Dame"})
+_ARTICLES = frozenset({"the ", "the\u00a0"})  # before a name, an article makes it a thing's
 _ANTECEDENT_WINDOW = 1000  # characters before a pronoun where its antecedent is looked for
 _LOOK_BACK = 20_000  # how far back a role's holder or a document's owner is looked for
 _NEIGHBOURHOOD = 200_000  # in a longer text, names are looked up in blocks of this size around a mention
@@ -325,6 +326,8 @@ class Names:
             if self.gender_of(person) not in (wanted, None):
                 continue
             evidence = self._personhood(person, speakers)
+            if evidence < 3 and self._after_article(occurrence):
+                continue  # "the Neue Heimat venture": a thing's name, unless a given name says otherwise
             if evidence:
                 nearest = distance if nearest is None else nearest
                 candidates.insert(0, (evidence, distance, person))
@@ -339,6 +342,18 @@ class Names:
             if evidence == strongest or evidence >= 2:
                 return " ".join(person)
         return None
+
+    def _after_article(self, occurrence: Occurrence) -> bool:
+        """Whether a name with no title follows "the": a thing's or an organisation's
+        (the Neue Heimat venture, the Bundesbank), not a person's, unless it starts with
+        a given name (the Lib Dems David Laws).
+
+        >>> text = "Lars Lund met the Harbor Heimat board."
+        >>> Names(text)._after_article(Names(text).occurrences_between(0, len(text))[1])
+        True
+        """
+        start = occurrence.start
+        return not occurrence.titles and start >= 4 and self.text[start - 4 : start] in _ARTICLES
 
     def _person(self, occurrence: Occurrence) -> tuple[str, ...]:
         """The full name of the person an occurrence names (memoised: names repeat)."""

@@ -200,6 +200,8 @@ def tag(
         # The engine finds the names opening a sentence: no Python loop over every tag.
         lex = lexicon()
         for i in [found.start() for found in _SENTENCE_OPENING_NAME.finditer("".join(tags))]:
+            if i and tags[i - 1] == "Q" and _continues_sentence(text, ends[i - 1]):
+                continue  # "“… force,” Will described": the quotation's comma goes on
             if words[i + 1 : i + 2] and words[i + 1][:1].islower() and words[i].lower() in lowercase():
                 if words[i + 1] in lex.finite_verbs:
                     continue  # "Rose said", "From said": the subject of the verb after it
@@ -208,6 +210,17 @@ def tag(
 
 
 _SENTENCE_OPENING_NAME = re.compile("(?<![^.Q:])N")  # an N first, or after . Q or :
+
+
+def _continues_sentence(text: str, close_end: int) -> bool:
+    """Whether the quotation that closes at ``close_end`` ends with a comma inside its
+    marks, so that the sentence goes on after it.
+
+    >>> _continues_sentence("“We lost,” Will said.", 10), _continues_sentence("“We lost.” Will", 10)
+    (True, False)
+    """
+    inside = text[:close_end].rstrip("\"'”’»› ")
+    return inside.endswith(",")
 
 
 _A_TO_Z = re.compile(r"[a-z]{2,}")
