@@ -84,6 +84,7 @@ class _Lexicon:
     standalone_determiners: frozenset[str]  # another, many, one: may be a subject alone
     not_adverbs: frozenset[str]  # family, daily, rally: -ly words that are not adverbs
     given_names: frozenset[str]  # Emily, Kelly: names that look like adverbs
+    places: frozenset[str]  # Hampshire, Calif.: the last words of names of places
     reporting_phrases: dict[str, tuple[str, ...]]  # put -> (it,): a verb that reports with its words
 
 
@@ -138,6 +139,7 @@ def lexicon() -> _Lexicon:
         standalone_determiners=lexicons.words("standalone_determiners"),
         not_adverbs=lexicons.words("not_adverbs"),
         given_names=lexicons.words("female_names") | lexicons.words("male_names"),
+        places=lexicons.words("place_words"),
         reporting_phrases=_phrase_table("reporting_phrases"),
     )
 
@@ -357,6 +359,8 @@ def _variants(word: str) -> str:
             variants = _word_tag(word, "w", lex) * 4
         if variants[2] == "N" and (len(word) > 5 and word.endswith(("ing", "ed")) or word.lower() in lex.finite_verbs):
             variants += "?"  # may be a verb opening a sentence: decided with the next word
+        elif variants[2] == "N" and word.lower() in lex.not_adverbs:
+            variants += "?"  # "Early in his campaign," opens a sentence, "Daily Mail" is a name
         elif variants[3] in "DPOCAWatH" and word in lex.not_names:
             variants += "?"  # may be part of a name: decided with the next word
         elif variants[0] == "a" and word in lex.verbs:
@@ -431,7 +435,41 @@ def _tag_words(words: list[str]) -> list[str]:
         _mark_possessed_speech(words, tags, i, lex)
     for i in _positions(words, lex.reporting_phrases):
         _mark_reporting_phrase(words, tags, i, lex)
+    _mark_places_after_names(words, tags, lex)
     return tags
+
+
+_PLACE_AFTER_NAME = re.compile("(?<=N,)N{1,3}(?=,)")
+
+
+def _mark_places_after_names(words: list[str], tags: list[str], lex: _Lexicon) -> None:
+    """Tag w the state or country that follows a town between commas (in Salem, New
+    Hampshire, Trump said): it belongs to the phrase before it, and is no subject. Not
+    after "of" or "from" (Ana Ruiz, of Raleigh, N.C., said), which tells who a person is.
+
+    >>> words = ["in", "Aspen", ",", "Colo.", ",", "Ruiz", "said"]
+    >>> tags = list("ON,N,NV")
+    >>> _mark_places_after_names(words, tags, lexicon()); "".join(tags)
+    'ON,w,NV'
+    >>> words[0] = "of"; tags = list("ON,N,NV")
+    >>> _mark_places_after_names(words, tags, lexicon()); "".join(tags)
+    'ON,N,NV'
+    """
+    joined = "".join(tags)
+    if "N,N" not in joined:  # the usual case, told without a regular expression
+        return
+    for found in _PLACE_AFTER_NAME.finditer(joined):
+        if words[found.end() - 1] in lex.places and not _of_a_person(words, joined, found.start() - 1):
+            tags[found.start() : found.end()] = "w" * (found.end() - found.start())
+
+
+def _of_a_person(words: list[str], tags: str, comma: int) -> bool:
+    """Whether the town before ``comma`` follows "of" or "from": where a person is from
+    (Ana Ruiz, 30, of Raleigh, N.C., said), which the patterns read as a whole."""
+    town = comma
+    while town and tags[town - 1] == "N":
+        town -= 1
+    return town > 0 and words[town - 1].lower() in ("of", "from")
 
 
 def _mark_reporting_phrase(words: list[str], tags: list[str], i: int, lex: _Lexicon) -> None:
