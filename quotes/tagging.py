@@ -85,6 +85,7 @@ class _Lexicon:
     not_adverbs: frozenset[str]  # family, daily, rally: -ly words that are not adverbs
     given_names: frozenset[str]  # Emily, Kelly: names that look like adverbs
     places: frozenset[str]  # Hampshire, Calif.: the last words of names of places
+    modifier_endings: tuple[str, ...]  # -based, -led: a capitalised word ending so is a modifier
     reporting_phrases: dict[str, tuple[str, ...]]  # put -> (it,): a verb that reports with its words
 
 
@@ -140,6 +141,7 @@ def lexicon() -> _Lexicon:
         not_adverbs=lexicons.words("not_adverbs"),
         given_names=lexicons.words("female_names") | lexicons.words("male_names"),
         places=lexicons.words("place_words"),
+        modifier_endings=tuple(sorted(lexicons.words("modifier_endings"))),
         reporting_phrases=_phrase_table("reporting_phrases"),
     )
 
@@ -384,6 +386,7 @@ def _tag_depends_on_previous(word: str, lex: _Lexicon) -> bool:
     lower = word.lower()
     return (
         lex.closed.get(lower) == "a"
+        or "-" in word and lower.endswith(lex.modifier_endings)
         or _is_adverb(lower, lex)
         or word in lex.particles
         or lower in lex.verbs
@@ -599,6 +602,8 @@ def _word_tag(word: str, previous: str, lex: _Lexicon) -> str:
             return "A"  # "Hastily, Trump …", "Early in his campaign, …": not names
         if word in lex.particles:
             return "N"
+        if previous in ("D", "a", "G") and "-" in word and lower.endswith(lex.modifier_endings):
+            return "a"  # "the Hamburg-based magazine", "a Trump-style retort" (but "for Lund-based Alcan")
         return "G" if word.endswith(_POSSESSIVE_ENDINGS) and len(word) > 2 else "N"
     if lower in lex.closed:
         return lex.closed[lower]
