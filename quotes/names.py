@@ -751,7 +751,8 @@ def canonical_speakers(text: str, attributions: list[Attribution | None], quoted
             key = (attribution.speaker_start, attribution.speaker_end)
             if key not in resolved:
                 names.focus = attribution.speaker_start
-                resolved[key] = _canonical(text, attribution, names, speakers)
+                speaker = _canonical(text, attribution, names, speakers)
+                resolved[key] = _without_tickers(speaker) if speaker and "<" in speaker else speaker
             speaker = resolved[key]
         if speaker:
             person = tuple(speaker.split())
@@ -842,7 +843,7 @@ def _without_possessive(mention: str) -> str:
 
 def _name_in(mention: str, at: int, names: Names, whole: bool = False) -> str | None:
     """The canonical name of the personal name a mention ends with."""
-    words = mention.replace("\u00a0", " ").split()
+    words = (_without_tickers(mention) if "<" in mention else mention).replace("\u00a0", " ").split()
     titles = _titles()
     if titles.isdisjoint(words):  # the usual case, told by one set operation in C
         last_title, leading = -1, ()
@@ -862,6 +863,19 @@ def _name_in(mention: str, at: int, names: Names, whole: bool = False) -> str | 
     if core[-1].endswith(_POSSESSIVE):
         core[-1] = core[-1][:-2]
     return names.canonical_name(tuple(core), at, leading)
+
+
+def _without_tickers(name: str) -> str:
+    """A name without the tickers and angle brackets of wire copy: a bracketed part after
+    a capitalised word is a ticker, any other holds the name itself.
+
+    >>> _without_tickers("Chrysler Corp <C>"), _without_tickers("<Harbor Trust Co Ltd>")
+    ('Chrysler Corp', 'Harbor Trust Co Ltd')
+    """
+    return " ".join(_TICKER.sub("", name).replace("<", " ").replace(">", " ").split()) or name
+
+
+_TICKER = regex.compile(r"(?<=\b\p{Lu}[\w.&'’\-]*)\s*<[^<>]*(?:>|$)")  # closed or cut off
 
 
 def _plain(mention: str) -> str:

@@ -439,7 +439,27 @@ def _tag_words(words: list[str]) -> list[str]:
     for i in _positions(words, lex.reporting_phrases):
         _mark_reporting_phrase(words, tags, i, lex)
     _mark_places_after_names(words, tags, lex)
+    if "<" in words:
+        _mark_bracketed_names(words, tags)
     return tags
+
+
+def _mark_bracketed_names(words: list[str], tags: list[str]) -> None:
+    """Tag N the angle brackets around capitalised words: the company names and
+    tickers of wire copy (Chrysler Corp <C> treasurer Ana Ruiz, a trader at <Harbor
+    Trust Co Ltd>) are part of the name around them.
+
+    >>> words = ["Harbor", "Corp", "<", "HC", ">", "treasurer"]
+    >>> tags = list("NN~N~R")
+    >>> _mark_bracketed_names(words, tags); "".join(tags)
+    'NNNNNR'
+    """
+    for found in _BRACKETED_NAME.finditer("".join(tags)):
+        if words[found.start()] == "<" and words[found.end() - 1] == ">":
+            tags[found.start()] = tags[found.end() - 1] = "N"
+
+
+_BRACKETED_NAME = re.compile("~N[NCO]{0,8}~")
 
 
 _PLACE_AFTER_NAME = re.compile("(?<=N,)N{1,3}(?=,)")
