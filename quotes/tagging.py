@@ -23,6 +23,7 @@ A     an adverb         O  a preposition      C  a conjunction
 U     *according* (as in "according to")     t  *that*
 H     *what*, *whom*, *which* (as in "what he calls")
 X     an auxiliary verb (has, would)       B  a form of *be* (is, was, been)
+Z     *quote* as a verb (quoted), whose object is the speaker
 n     a number          w  any other word
 , : ; . - ( )          punctuation (``.`` also stands for ``!`` and ``?``)
 ~     any other punctuation mark
@@ -85,6 +86,7 @@ class _Lexicon:
     not_adverbs: frozenset[str]  # family, daily, rally: -ly words that are not adverbs
     given_names: frozenset[str]  # Emily, Kelly: names that look like adverbs
     places: frozenset[str]  # Hampshire, Calif.: the last words of names of places
+    quoting: frozenset[str]  # quoted: reports its object's words, not its subject's
     modifier_endings: tuple[str, ...]  # -based, -led: a capitalised word ending so is a modifier
     reporting_phrases: dict[str, tuple[str, ...]]  # put -> (it,): a verb that reports with its words
 
@@ -141,6 +143,7 @@ def lexicon() -> _Lexicon:
         not_adverbs=lexicons.words("not_adverbs"),
         given_names=lexicons.words("female_names") | lexicons.words("male_names"),
         places=lexicons.words("place_words"),
+        quoting=lexicons.words("quoting_verbs"),
         modifier_endings=tuple(sorted(lexicons.words("modifier_endings"))),
         reporting_phrases=_phrase_table("reporting_phrases"),
     )
@@ -391,6 +394,7 @@ def _tag_depends_on_previous(word: str, lex: _Lexicon) -> bool:
         or word in lex.particles
         or lower in lex.verbs
         or lower in lex.framing
+        or lower in lex.quoting
     )
 
 
@@ -631,6 +635,8 @@ def _word_tag(word: str, previous: str, lex: _Lexicon) -> str:
         return "N" if previous == "N" else "w"
     # "notes", "reports", "post" are nouns after an article and verbs elsewhere.
     after_determiner = previous in ("D", "a", "G")
+    if lower in lex.quoting and not after_determiner:
+        return "Z"  # "the paper quoted the official as saying": the object speaks
     if lower in lex.verbs and not after_determiner:
         if lower.endswith("ing"):
             return "Y"
