@@ -259,7 +259,10 @@ class Names:
             return longer[0] if len(longer) == 1 else tokens
         gender = _gender_of_titles(titles)
         if gender:
-            longer = [c for c in longer if self.gender_of(c) in (gender, None)]
+            # "Mr. Trump" is the Donald Trump named before, not Ivanka Trump named since,
+            # whose given name the lists may not know
+            surely = [c for c in longer if self.gender_of(c) == gender]
+            longer = surely or [c for c in longer if self.gender_of(c) is None]
         if not longer:
             if gender and candidates:
                 # "Mrs. Clinton" when the only Clinton named in full is a man: keep her apart
