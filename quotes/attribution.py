@@ -161,6 +161,26 @@ def usable_rules(min_confidence: float) -> tuple[Rule, ...]:
     return tuple(r for r in rules() if confidence.get(r.name, 0.0) >= min_confidence)
 
 
+# The contexts cut from a quotation's own sentence, by their place in the tuple of
+# contexts that ``_attribute_one`` cuts; the other contexts are read only on demand.
+_OWN_SENTENCE = {"right": 0, "tail": 1, "left": 2}
+
+
+@cache
+def _rule_steps(min_confidence: float) -> tuple[tuple[int, frozenset[str] | None, regex.Pattern, Rule], ...]:
+    """The usable rules, each as (own-sentence context or -1, required tags, pattern, rule):
+    worked out once, so that trying a rule on a quotation reads a tuple rather than
+    calling the rule's methods (each quotation tries a dozen rules or more).
+
+    >>> [step[:2] for step in _rule_steps(0.75) if step[3].name == "according_to_before"]
+    [(2, frozenset({'U'}))]
+    """
+    return tuple(
+        (_OWN_SENTENCE.get(r.context, -1), frozenset(r.requires) or None, r.pattern, r)
+        for r in usable_rules(min_confidence)
+    )
+
+
 def rule_names() -> tuple[str, ...]:
     """Every rule that can attribute a quotation: the patterns, then the turn rules.
 
@@ -243,11 +263,11 @@ def attribute(text: str, spans: list[Span], min_confidence: float = 0.0) -> list
         return words
 
     confidence = rule_confidence()
-    usable = usable_rules(min_confidence)
+    steps = _rule_steps(min_confidence)
     for unit in units:
         _tag_unit(text, spans, unit, lowercase)
         for position, index in enumerate(unit.spans):
-            found[index] = _attribute_one(text, spans, unit, position, usable)
+            found[index] = _attribute_one(text, spans, unit, position, steps)
 
     def allowed(turn: str) -> bool:
         return confidence.get(turn, 0.0) >= min_confidence
@@ -294,7 +314,11 @@ def _window(text: str, unit: _Unit, first_open: int, last_close: int) -> tuple[i
 
 
 def _attribute_one(
-    text: str, spans: list[Span], unit: _Unit, position: int, usable: tuple[Rule, ...]
+    text: str,
+    spans: list[Span],
+    unit: _Unit,
+    position: int,
+    steps: tuple[tuple[int, frozenset[str] | None, regex.Pattern, Rule], ...],
 ) -> Attribution | None:
     tokens = unit.tokens
     tags = tokens.tags
@@ -312,18 +336,21 @@ def _attribute_one(
     right_end = tags.find("Q", q + 1, sentence_end)
     right_end = sentence_end if right_end < 0 else right_end
     # Each context is cut once: the rules that read it share the string (and its hash).
-    contexts = {
-        "right": (q + 1, tags[q + 1 : right_end]),
-        "tail": (q + 1, tags[q + 1 : sentence_end]),
-        "left": (sentence, tags[sentence:q]),
-    }
+    # In the order of _OWN_SENTENCE.
+    contexts = (
+        (q + 1, tags[q + 1 : right_end]),
+        (q + 1, tags[q + 1 : sentence_end]),
+        (sentence, tags[sentence:q]),
+    )
     span = spans[unit.spans[position]]
-    for candidate in usable:
-        if candidate.context in contexts:
-            start, context = contexts[candidate.context]
-            match = candidate.match(context) if candidate.applies_to(context) else None
-            if match:
-                return _attribution(candidate.name, match, tokens, start)
+    for own, requires, pattern, candidate in steps:
+        if own >= 0:
+            # What Rule.applies_to and Rule.match do, without two method calls per rule.
+            start, context = contexts[own]
+            if requires is None or not requires.isdisjoint(context):
+                match = _search(pattern, context)
+                if match:
+                    return _attribution(candidate.name, match, tokens, start)
         elif candidate.context == "previous" and sentence == q and not _has_verb(tags, q + 1, sentence_end):
             found = _match_previous(text, spans, unit, sentence, candidate)
             if found:
