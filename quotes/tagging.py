@@ -407,8 +407,10 @@ def _tag_words(words: list[str]) -> list[str]:
             variants[i] = _variants(words[i])
     tags = list(map(_FIRST, variants))
     covered: set[int] = set()
-    for i in _positions(words, lex.phrase_starts):
-        if i in covered:
+    # One pass finds the words of all three word lists below; each list then visits its own.
+    notable = _positions(words, _notable_words())
+    for i in notable:
+        if i in covered or words[i] not in lex.phrase_starts:
             continue
         phrase = _phrase_at(words, i, lex)
         if phrase:
@@ -438,10 +440,12 @@ def _tag_words(words: list[str]) -> list[str]:
             elif letter in "Oa" and _subject_of_next(words, i, letter, lex):
                 letter = "N"  # "From said", "Young wrote", "the state said": a subject
         tags[i] = letter
-    for i in _positions(words, lex.speech_nouns):
-        _mark_possessed_speech(words, tags, i, lex)
-    for i in _positions(words, lex.reporting_phrases):
-        _mark_reporting_phrase(words, tags, i, lex)
+    for i in notable:
+        if words[i] in lex.speech_nouns:
+            _mark_possessed_speech(words, tags, i, lex)
+    for i in notable:
+        if words[i] in lex.reporting_phrases:
+            _mark_reporting_phrase(words, tags, i, lex)
     _mark_places_after_names(words, tags, lex)
     if "<" in words:
         _mark_bracketed_names(words, tags)
@@ -497,6 +501,18 @@ def _of_a_person(words: list[str], tags: str, comma: int) -> bool:
     while town and tags[town - 1] == "N":
         town -= 1
     return town > 0 and words[town - 1].lower() in ("of", "from")
+
+
+@cache
+def _notable_words() -> frozenset[str]:
+    """The words that start a phrase, name something said, or start a reporting phrase:
+    the few words ``_tag_words`` looks at again after their first tag.
+
+    >>> {"claim", "put", "President"} <= _notable_words(), "the" in _notable_words()
+    (True, False)
+    """
+    lex = lexicon()
+    return lex.phrase_starts | lex.speech_nouns | frozenset(lex.reporting_phrases)
 
 
 def _mark_reporting_phrase(words: list[str], tags: list[str], i: int, lex: _Lexicon) -> None:
