@@ -141,7 +141,7 @@ class Names:
         self.text = text
         self.quoted = sorted(quoted)  # (start, end) of quoted material, where names are not antecedents
         self._quoted_starts = [start for start, _ in self.quoted]  # bisected for every name before a pronoun
-        self._sentence_ends: dict[int, list[int]] = {}  # pronoun offset -> sentence ends before it
+        self._sentence_ends = _SentenceEnds(text)  # found once, as far as the pronouns need
         self._people: dict[tuple, tuple[str, ...]] = {}
         self._mentions: dict[tuple[str, int], _Surname] = {}  # (surname, block) -> where it is written
         self.focus = 0  # the offset of the mention being resolved
@@ -368,11 +368,7 @@ class Names:
 
     def _sentences_between(self, start: int, end: int) -> int:
         """How many sentence ends lie between two offsets (less than a window apart)."""
-        ends = self._sentence_ends.get(end)
-        if ends is None:  # the sentence ends of the window before a pronoun, found once per pronoun
-            ends = [m.start() for m in sentence_boundary().finditer(self.text, max(0, end - _ANTECEDENT_WINDOW), end)]
-            self._sentence_ends[end] = ends
-        return len(ends) - bisect.bisect_left(ends, start)
+        return self._sentence_ends.count(max(0, end - _ANTECEDENT_WINDOW), end, start)
 
     def _personhood(self, person: tuple[str, ...], speakers: dict[tuple[str, ...], int]) -> int:
         """How sure it is that a name is a person's: 0 (a place?) to 3 (given name or honorific)."""
@@ -422,6 +418,57 @@ class Names:
             return None  # the next most usual case: the pattern is not even compiled
         owners = [m.group(1) for m in _owner_pattern(document).finditer(self.text, start, at)]
         return owners[-1] if owners else None
+
+
+class _SentenceEnds:
+    """The sentence ends of a text, found by one scan carried forward as the pronouns
+    of the text ask: the windows of nearby pronouns overlap, and each used to be
+    scanned on its own.
+
+    A scan of ``text[start:end]`` finds the same ends as a scan from any offset
+    before ``start``, less one that needs a character at or past ``end`` (the space
+    and the next sentence's first character): the pattern looks behind its full stop,
+    which a scan from ``start`` sees too, and only closing marks and spaces follow the
+    full stop inside a match, so no match starts inside another.
+
+    >>> ends = _SentenceEnds("He left. She came. Then he spoke.")
+    >>> ends.count(0, 33, 0), ends.count(0, 33, 8), ends.count(0, 9, 0), ends.count(0, 10, 0)
+    (2, 1, 0, 1)
+    """
+
+    __slots__ = ("_text", "_matches", "_starts", "_ends", "_from", "_scanned")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._restart(0)
+
+    def _restart(self, at: int) -> None:
+        """Scan on from ``at``, forgetting the ends found so far (pronouns come mostly
+        in order: a window before the scanned stretch, or past it, is rare)."""
+        self._matches = sentence_boundary().finditer(self._text, at)
+        self._starts: list[int] = []  # where each end's full stop stands
+        self._ends: list[int] = []  # where each end's match ends: the next sentence starts
+        self._from = at
+        self._scanned: float = at  # every end whose full stop stands in [_from, _scanned) is listed
+
+    def count(self, start: int, end: int, since: int) -> int:
+        """How many sentence ends a scan of ``text[start:end]`` finds at or after ``since``."""
+        if start < self._from or start > self._scanned:
+            self._restart(start)
+        starts = self._starts
+        while self._scanned < end:
+            found = next(self._matches, None)
+            if found is None:
+                self._scanned = math.inf
+                break
+            starts.append(found.start())
+            self._ends.append(found.end())
+            self._scanned = found.start() + 1
+        first = bisect.bisect_left(starts, max(start, since))
+        last = bisect.bisect_left(starts, end, first)
+        if last > first and self._ends[last - 1] >= end:
+            last -= 1  # it needs the character at ``end``, which the scan to ``end`` never sees
+        return last - first
 
 
 def _starting_between(names: list[Occurrence], start: int, end: int) -> list[Occurrence]:
