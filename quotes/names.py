@@ -83,7 +83,8 @@ def _name_run() -> re.Pattern:
     return re.compile(rf"{_UPPER}(?<!\w.){rest_of_word}(?:[ \u00a0]+(?:{word}|{particle}))*")
 
 
-@dataclass(frozen=True)
+# Not frozen: one is made for every surname looked up, and nothing changes it once made.
+@dataclass(slots=True)
 class _Surname:
     """Where a surname is written, the full names ending with it, and their titles."""
 
@@ -522,6 +523,7 @@ def _mentions(text: str, surname: str, start: int = 0, stop: int | None = None) 
     length = len(text)
     stop = length if stop is None else stop
     words_before = _words_before()
+    alone = _UNKNOWN  # the name and titles of the surname with no words before it, once asked for
     at = text.find(surname, start, stop)
     while at >= 0:
         end = at + len(surname)
@@ -531,13 +533,18 @@ def _mentions(text: str, surname: str, start: int = 0, stop: int | None = None) 
             # (costly) backward match is spared.
             before = words_before.match(text, max(0, at - 120), at) if previous in (" ", "\u00a0") else None
             if before is None:
-                name, begin = _name_ending("", surname), at
+                if alone is _UNKNOWN:
+                    alone = _name_ending("", surname)
+                name, begin = alone, at
             else:
                 name, begin = _name_ending(before.group(), surname), before.start()
             if name is not None:
                 found.append(Occurrence(begin, end, *name))
         at = text.find(surname, end, stop)
     return found
+
+
+_UNKNOWN = object()  # not worked out yet
 
 
 # The caches of this module and of rule searches hold about 200-300 bytes an entry, and
