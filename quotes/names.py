@@ -912,7 +912,7 @@ def _name_in(mention: str, at: int, names: Names, whole: bool = False) -> str | 
         return None
     particles = lexicons.words("name_particles")
     first = len(name)  # the name proper: the capitalised words and particles that end the mention
-    while first > 0 and (name[first - 1][:1].isupper() or name[first - 1] in particles):
+    while first > 0 and (name[first - 1][:1].isupper() or name[first - 1] in particles or name[first - 1] == "&"):
         first -= 1
     core = _from_given_name(name[first:])
     if not core:

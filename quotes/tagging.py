@@ -449,7 +449,23 @@ def _tag_words(words: list[str]) -> list[str]:
     _mark_places_after_names(words, tags, lex)
     if "<" in words:
         _mark_bracketed_names(words, tags)
+    if "&" in words:
+        _mark_ampersands(words, tags)
     return tags
+
+
+def _mark_ampersands(words: list[str], tags: list[str]) -> None:
+    """Tag N an ampersand between capitalised words: it joins one name (Standard &
+    Poor's, Marks & Spencer), not two speakers.
+
+    >>> words = ["Marks", "&", "Spencer", "said"]
+    >>> tags = list("N~NV")
+    >>> _mark_ampersands(words, tags); "".join(tags)
+    'NNNV'
+    """
+    for i in range(1, len(words) - 1):
+        if words[i] == "&" and tags[i - 1] == "N" and tags[i + 1] == "N":
+            tags[i] = "N"
 
 
 def _mark_bracketed_names(words: list[str], tags: list[str]) -> None:
