@@ -19,7 +19,7 @@ R     a role or speaking document (spokesman, official, statement)
 G     a possessive (Trump's, the president's; *his* before S)
 S     what a possessor said (claim, statement, promise), after G only
 D     a determiner      a  a modifier before a role (former, top, acting)
-A     an adverb         O  a preposition      C  a conjunction
+A     an adverb         O  a preposition      C  a conjunction (and *with* before a speaker: with Cruz saying)
 U     *according* (as in "according to")     t  *that*
 H     *what*, *whom*, *which* (as in "what he calls")
 X     an auxiliary verb (has, would)       B  a form of *be* (is, was, been)
@@ -451,7 +451,27 @@ def _tag_words(words: list[str]) -> list[str]:
         _mark_bracketed_names(words, tags)
     if "&" in words:
         _mark_ampersands(words, tags)
+    if "with" in words:
+        _mark_with_clauses(words, tags)
     return tags
+
+
+_WITH_CLAUSE = re.compile("O(?=(?:[Dn]O)?[DaNRGTnP]{1,5}A?[Yy])")  # with Cruz, with one of her ads
+
+
+def _mark_with_clauses(words: list[str], tags: list[str]) -> None:
+    """Tag C a *with* whose noun phrase speaks in the -ing form after it (with Cruz
+    promising to …, with one of her ads asking): a clause of its own, like *and*, where
+    other prepositions stay places (on Facebook writing).
+
+    >>> words = ["with", "Ruiz", "calling", "it"]
+    >>> tags = list("ONyw")
+    >>> _mark_with_clauses(words, tags); "".join(tags)
+    'CNyw'
+    """
+    for found in _WITH_CLAUSE.finditer("".join(tags)):
+        if words[found.start()] == "with":
+            tags[found.start()] = "C"
 
 
 def _mark_ampersands(words: list[str], tags: list[str]) -> None:
