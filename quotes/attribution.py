@@ -48,7 +48,7 @@ _PARTIAL_TURN_REACH = 200
 MIN_CONFIDENCE = 0.75
 _VERBS = ("V", "K", "v", "Y", "y")
 _CONTEXT_TOKENS = 120  # at most this many tokens either side of a quotation are read
-_CONTEXTS = ("right", "tail", "left", "previous", "intro", "signature")
+_CONTEXTS = ("right", "tail", "left", "around", "previous", "intro", "signature")
 # A line that signs the quotation above it: "— Jane Roe, a voter in Ohio."
 _SIGNATURE = regex.compile(r"[ \t\u00a0]*[\-–—]+[ \t\u00a0]*\w")
 _BULLET = regex.compile(r"[ \t\u00a0]*(?:[•·▪◦‣⁃*\-–—]|\d{1,2}[.)])\s")
@@ -163,7 +163,7 @@ def usable_rules(min_confidence: float) -> tuple[Rule, ...]:
 
 # The contexts cut from a quotation's own sentence, by their place in the tuple of
 # contexts that ``_attribute_one`` cuts; the other contexts are read only on demand.
-_OWN_SENTENCE = {"right": 0, "tail": 1, "left": 2}
+_OWN_SENTENCE = {"right": 0, "tail": 1, "left": 2, "around": 3}
 
 
 @cache
@@ -348,6 +348,8 @@ def _attribute_one(
         (q + 1, tags[q + 1 : right_end]),
         (q + 1, tags[q + 1 : sentence_end]),
         (sentence, tags[sentence:q]),
+        # the sentence on both sides, the quotation marked q: "called a q by Democrats"
+        (sentence, tags[sentence:q] + "q" + tags[q + 1 : right_end]),
     )
     span = spans[unit.spans[position]]
     for own, requires, pattern, candidate in steps:

@@ -20,7 +20,7 @@ G     a possessive (Trump's, the president's; *his* before S)
 S     what a possessor said (claim, statement, promise), after G only
 D     a determiner      a  a modifier before a role (former, top, acting)
 A     an adverb         O  a preposition      C  a conjunction (and *with* before a speaker: with Cruz saying)
-U     *according* (as in "according to")     t  *that*
+U     *according* (as in "according to"); *by* right after a quotation    t  *that*
 H     *what*, *whom*, *which* (as in "what he calls")
 X     an auxiliary verb (has, would)       B  a form of *be* (is, was, been)
 Z     *quote* as a verb (quoted), whose object is the speaker
@@ -453,7 +453,23 @@ def _tag_words(words: list[str]) -> list[str]:
         _mark_ampersands(words, tags)
     if "with" in words:
         _mark_with_clauses(words, tags)
+    if "by" in words:
+        _mark_agents(words, tags)
     return tags
+
+
+def _mark_agents(words: list[str], tags: list[str]) -> None:
+    """Tag U a *by* right after a quotation: the source of a passive verb before it
+    (called a "witch hunt" by Democrats), as *according* introduces one.
+
+    >>> words = ["called", "a", "", "by", "critics"]
+    >>> tags = list("vDQOR")
+    >>> _mark_agents(words, tags); "".join(tags)
+    'vDQUR'
+    """
+    for i in range(1, len(words)):
+        if words[i] == "by" and tags[i - 1] == "Q":
+            tags[i] = "U"
 
 
 _WITH_CLAUSE = re.compile("O(?=(?:[Dn]O)?[DaNRGTnP]{1,5}A?[Yy])")  # with Cruz, with one of her ads
