@@ -19,8 +19,11 @@ R     a role or speaking document (spokesman, official, statement)
 G     a possessive (Trump's, the president's; *his* before S)
 S     what a possessor said (claim, statement, promise), after G only
 D     a determiner      a  a modifier before a role (former, top, acting)
-A     an adverb         O  a preposition      C  a conjunction (and *with* before a speaker: with Cruz saying)
-U     *according* (as in "according to"); *by* right after a quotation    t  *that*
+A     an adverb         O  a preposition      C  a conjunction (and *with* before a speaker:
+      with Cruz saying)
+U     *according* (as in "according to"), and *by* right after a quotation (called a
+      "witch hunt" by Democrats)
+t     *that*
 H     *what*, *whom*, *which* (as in "what he calls")
 X     an auxiliary verb (has, would)       B  a form of *be* (is, was, been)
 Z     *quote* as a verb (quoted), whose object is the speaker
@@ -446,6 +449,14 @@ def _tag_words(words: list[str]) -> list[str]:
     for i in notable:
         if words[i] in lex.reporting_phrases:
             _mark_reporting_phrase(words, tags, i, lex)
+    _mark_by_neighbours(words, tags, lex)
+    return tags
+
+
+def _mark_by_neighbours(words: list[str], tags: list[str], lex: _Lexicon) -> None:
+    """Retag the words whose part the words beside them decide: a state after a town,
+    the brackets and ampersands inside names, *with* and *by* before a speaker. Each
+    pass is skipped, by a test in C, in the units that lack its word."""
     _mark_places_after_names(words, tags, lex)
     if "<" in words:
         _mark_bracketed_names(words, tags)
@@ -455,7 +466,6 @@ def _tag_words(words: list[str]) -> list[str]:
         _mark_with_clauses(words, tags)
     if "by" in words:
         _mark_agents(words, tags)
-    return tags
 
 
 def _mark_agents(words: list[str], tags: list[str]) -> None:
@@ -467,8 +477,8 @@ def _mark_agents(words: list[str], tags: list[str]) -> None:
     >>> _mark_agents(words, tags); "".join(tags)
     'vDQUR'
     """
-    for i in range(1, len(words)):
-        if words[i] == "by" and tags[i - 1] == "Q":
+    for i in _positions(words, ("by",)):
+        if i and tags[i - 1] == "Q":
             tags[i] = "U"
 
 
@@ -499,8 +509,8 @@ def _mark_ampersands(words: list[str], tags: list[str]) -> None:
     >>> _mark_ampersands(words, tags); "".join(tags)
     'NNNV'
     """
-    for i in range(1, len(words) - 1):
-        if words[i] == "&" and tags[i - 1] == "N" and tags[i + 1] == "N":
+    for i in _positions(words, ("&",)):
+        if 0 < i < len(words) - 1 and tags[i - 1] == "N" and tags[i + 1] == "N":
             tags[i] = "N"
 
 
