@@ -482,7 +482,7 @@ def _mark_agents(words: list[str], tags: list[str]) -> None:
             tags[i] = "U"
 
 
-_WITH_CLAUSE = re.compile("O(?=(?:[Dn]O)?[DaNRGTnP]{1,5}A?[Yy])")  # with Cruz, with one of her ads
+_WITH_CLAUSE = re.compile("O(?=(?:[Dn]O)?[DaNRGTnP](?:C?[DaNRGTnP]){0,5}A?[Yy])")  # with Cruz, with one of her ads
 
 
 def _mark_with_clauses(words: list[str], tags: list[str]) -> None:
