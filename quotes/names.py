@@ -75,7 +75,8 @@ def _name_run() -> re.Pattern:
     """A run of capitalised words (an abbreviation keeps its full stop), initials and name particles."""
     rest_of_word = r"(?:[\w'’\-]*\w)?(?:\.\w)*\.?"  # Trump, O’Neill, Sen., U.S.
     word = _UPPER + rest_of_word
-    particle = r"(?:de|da|di|del|della|der|den|van|von|bin|ibn|al|el|la|le|du|dos)(?=[ \u00a0]+" + _UPPER + ")"
+    # a particle before a capitalised word, or joined to one by a hyphen (al-Assad)
+    particle = r"(?:de|da|di|del|della|der|den|van|von|bin|ibn|al|el|la|le|du|dos)(?:(?=[ \u00a0]+" + _UPPER + ")|-" + word + ")"
     # The pattern opens with the capital itself, so that the engine skips straight from
     # capital to capital; the look-behind after it keeps the capital from standing
     # inside a word, and a capital is never a digit. (Opening with the look-behind made
@@ -912,7 +913,7 @@ def _name_in(mention: str, at: int, names: Names, whole: bool = False) -> str | 
         return None
     particles = lexicons.words("name_particles")
     first = len(name)  # the name proper: the capitalised words and particles that end the mention
-    while first > 0 and (name[first - 1][:1].isupper() or name[first - 1] in particles or name[first - 1] == "&"):
+    while first > 0 and _in_name(name[first - 1], particles):
         first -= 1
     core = _from_given_name(name[first:])
     if not core:
@@ -920,6 +921,19 @@ def _name_in(mention: str, at: int, names: Names, whole: bool = False) -> str | 
     if core[-1].endswith(_POSSESSIVE):
         core[-1] = core[-1][:-2]
     return names.canonical_name(tuple(core), at, leading)
+
+
+def _in_name(word: str, particles: frozenset[str]) -> bool:
+    """Whether a word of a mention belongs to the name it ends with: a capitalised
+    word, a particle alone or joined to one (al-Assad), an ampersand (Marks & Spencer).
+
+    >>> [_in_name(w, frozenset({"al", "van"})) for w in ("Ruiz", "van", "al-Assad", "&", "said")]
+    [True, True, True, True, False]
+    """
+    if word[:1].isupper() or word in particles or word == "&":
+        return True
+    particle, hyphen, rest = word.partition("-")
+    return bool(hyphen) and rest[:1].isupper() and particle in particles
 
 
 def _without_tickers(name: str) -> str:
