@@ -344,12 +344,12 @@ def _attribute_one(
     right_end = sentence_end if right_end < 0 else right_end
     # Each context is cut once: the rules that read it share the string (and its hash).
     # In the order of _OWN_SENTENCE.
+    right, left = tags[q + 1 : right_end], tags[sentence:q]
     contexts = (
-        (q + 1, tags[q + 1 : right_end]),
+        (q + 1, right),
         (q + 1, tags[q + 1 : sentence_end]),
-        (sentence, tags[sentence:q]),
-        # the sentence on both sides, the quotation marked q: "called a q by Democrats"
-        (sentence, tags[sentence:q] + "q" + tags[q + 1 : right_end]),
+        (sentence, left),
+        (sentence, left + "q" + right),  # both sides, the quotation marked q: "called a q by Democrats"
     )
     span = spans[unit.spans[position]]
     for own, requires, pattern, candidate in steps:

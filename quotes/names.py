@@ -34,7 +34,7 @@ import regex
 
 from quotes import lexicons
 from quotes.attribution import Attribution
-from quotes.tagging import lexicon as tagging_lexicon, sentence_boundary
+from quotes.tagging import lexicon as tagging_lexicon, particle_joined, sentence_boundary
 
 MALE, FEMALE = "male", "female"
 _MALE_HONORIFICS = frozenset({"Mr.", "Mr", "Sir", "Lord", "King", "Prince", "Father", "Rabbi"})
@@ -930,10 +930,7 @@ def _in_name(word: str, particles: frozenset[str]) -> bool:
     >>> [_in_name(w, frozenset({"al", "van"})) for w in ("Ruiz", "van", "al-Assad", "&", "said")]
     [True, True, True, True, False]
     """
-    if word[:1].isupper() or word in particles or word == "&":
-        return True
-    particle, hyphen, rest = word.partition("-")
-    return bool(hyphen) and rest[:1].isupper() and particle in particles
+    return word[:1].isupper() or word in particles or word == "&" or particle_joined(word, tagging_lexicon())
 
 
 def _without_tickers(name: str) -> str:

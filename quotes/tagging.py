@@ -711,7 +711,7 @@ def _word_tag(word: str, previous: str, lex: _Lexicon) -> str:
         return lex.closed[lower]
     if word in lex.particles:
         return "N" if previous == "N" else "w"
-    if _particle_joined(word, lex):
+    if particle_joined(word, lex):
         return "N"  # "Bashar al-Assad", "Sheikh Ali al-Sabah": a name's own word
     # "notes", "reports", "post" are nouns after an article and verbs elsewhere.
     after_determiner = previous in ("D", "a", "G")
@@ -732,11 +732,11 @@ def _word_tag(word: str, previous: str, lex: _Lexicon) -> str:
     return "w"
 
 
-def _particle_joined(word: str, lex: _Lexicon) -> bool:
+def particle_joined(word: str, lex: _Lexicon) -> bool:
     """Whether a lower-case word is a name particle joined by a hyphen to a capitalised
     word (al-Assad, el-Sisi, bin-Laden), which is a name.
 
-    >>> [_particle_joined(w, lexicon()) for w in ("al-Assad", "el-Sisi", "all-out", "al-")]
+    >>> [particle_joined(w, lexicon()) for w in ("al-Assad", "el-Sisi", "all-out", "al-")]
     [True, True, False, False]
     """
     particle, hyphen, rest = word.partition("-")
