@@ -434,6 +434,7 @@ def _has_verb(tags: str, start: int, end: int) -> bool:
 def _attribution(name: str, found: regex.Match, tokens: Tokens, offset: int) -> Attribution:
     """Turn a match over tags into character offsets."""
     first, last = found.span("spk")
+    first -= _possessor_before(tokens.tags, offset + first)
     speaker_tags = tokens.tags[offset + first : offset + last]
     groups = found.groupdict()
     cue = found.span("cue") if groups.get("cue") is not None else None
@@ -451,6 +452,25 @@ def _attribution(name: str, found: regex.Match, tokens: Tokens, offset: int) -> 
         apposition=(tokens.starts[offset + app[0]], tokens.ends[offset + app[1] - 1]) if app else None,
         antecedent=antecedent,
     )
+
+
+def _possessor_before(tags: str, first: int) -> int:
+    """How many capitalised words and titles right before a mention that opens with a
+    possessive belong to it: the patterns start a role at the possessive, and
+    "Sen. Tom Berg’s office" would otherwise be "Berg’s office". At most five, and a
+    modifier only before a capitalised word (former Sen. Tom Berg’s office).
+
+    >>> _possessor_before("CTNGR", 3), _possessor_before("VGR", 1), _possessor_before("NNNNNNGR", 6)
+    (2, 0, 5)
+    >>> _possessor_before("DaNGR", 3), _possessor_before("DaGR", 2)
+    (2, 0)
+    """
+    if tags[first : first + 1] != "G":
+        return 0
+    count = 0
+    while count < 5 and first - count > 0 and tags[first - count - 1] in ("NT" if count == 0 else "aNT"):
+        count += 1
+    return count
 
 
 _NOUN_PHRASE_END = regex.compile(r"(?:[DG]?[aNTRGw]*[NR])\)?,$")

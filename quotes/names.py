@@ -34,7 +34,7 @@ import regex
 
 from quotes import lexicons
 from quotes.attribution import Attribution
-from quotes.tagging import lexicon as tagging_lexicon, particle_joined, sentence_boundary
+from quotes.tagging import COMBINING_ACCENTS, WORD_SIGNS, lexicon as tagging_lexicon, particle_joined, sentence_boundary
 
 MALE, FEMALE = "male", "female"
 _MALE_HONORIFICS = frozenset({"Mr.", "Mr", "Sir", "Lord", "King", "Prince", "Father", "Rabbi"})
@@ -73,7 +73,8 @@ _UPPER = "[" + "".join(re.escape(c) for c in map(chr, range(0x3000)) if c.isuppe
 @cache
 def _name_run() -> re.Pattern:
     """A run of capitalised words (an abbreviation keeps its full stop), initials and name particles."""
-    rest_of_word = r"(?:[\w'’\-]*\w)?(?:\.\w)*\.?"  # Trump, O’Neill, Sen., U.S.
+    # Trump, O’Neill, Sen., U.S.; accents and Latin-1 signs as in tagging (José, SarukhÃ¡n)
+    rest_of_word = rf"(?:[\w'’\-{WORD_SIGNS}]*\w)?[{COMBINING_ACCENTS}]*(?:\.\w)*\.?"
     word = _UPPER + rest_of_word
     # a particle before a capitalised word, or joined to one by a hyphen (al-Assad)
     particle = r"(?:de|da|di|del|della|der|den|van|von|bin|ibn|al|el|la|le|du|dos)(?:(?=[ \u00a0]+" + _UPPER + ")|-" + word + ")"
@@ -617,7 +618,7 @@ def _words_before() -> regex.Pattern:
     >>> _words_before().match("the U.S. Undersecretary Lund", 0, 24).group()
     'U.S. Undersecretary '
     """
-    word = r"(?:\b\p{Lu}(?:\.\p{Lu})*[\p{L}\p{M}'’\-]*\.?|\b(?:de|da|di|del|der|den|van|von|bin|ibn|al|la|le|du))"
+    word = rf"(?:\b\p{{Lu}}(?:\.\p{{Lu}})*[\p{{L}}\p{{M}}'’\-{WORD_SIGNS}]*\.?|\b(?:de|da|di|del|der|den|van|von|bin|ibn|al|la|le|du))"
     return regex.compile(rf"(?:{word}[ \u00a0]+)+", regex.REVERSE)
 
 

@@ -59,7 +59,8 @@ class Span:
 
 # Quotation marks are listed explicitly; an apostrophe (’ or ') is a candidate
 # only where it is not between two word characters, so the regex engine skips
-# don't, Zelensky’s and rock’n’roll without the Python loop ever seeing them.
+# don't, Zelensky’s and rock’n’roll without the Python loop ever seeing them (a
+# combining accent counts as a word character: José’s written decomposed).
 # The pattern opens with the first characters of all marks, so that the engine
 # skips straight from one candidate to the next; the alternatives then look back
 # at that character. (Opening with a look-ahead made it try every character.)
@@ -68,7 +69,7 @@ _MARK = re.compile(
     [“”"„«»‹›「」『』﹁﹂﹃﹄‘‚'’`]              # the first character of any mark
     (?:(?<=')'' | (?<=')' | (?<=`)`             # ASCII marks of some newspapers: ''', '', `` (''' is two marks)
   | (?<=[“”"„«»‹›「」『』﹁﹂﹃﹄‘‚])          # marks that are never apostrophes
-  | (?<=['’])(?<!\w.) | (?<=['’])(?!\w))      # apostrophe-shaped, not inside a word
+  | (?<=['’])(?<![\w\u0300-\u036f].) | (?<=['’])(?!\w))  # apostrophe-shaped, not inside a word
     """,
     re.VERBOSE,
 )

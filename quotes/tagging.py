@@ -24,7 +24,7 @@ A     an adverb         O  a preposition      C  a conjunction (and *with* befor
 U     *according* (as in "according to"), and *by* right after a quotation (called a
       "witch hunt" by Democrats)
 t     *that*
-H     *what*, *whom*, *which* (as in "what he calls")
+H     *whom*, *which* (as in "whom he called")   h  *what* (as in "what he calls")
 X     an auxiliary verb (has, would)       B  a form of *be* (is, was, been)
 Z     *quote* as a verb (quoted), whose object is the speaker
 n     a number          w  any other word
@@ -52,9 +52,16 @@ import regex
 from quotes import lexicons
 
 # A word may hold inner apostrophes, hyphens and full stops (Trump’s, well-known,
-# U.S); a full stop after it is attached when it belongs to an abbreviation.
+# U.S); a full stop after it is attached when it belongs to an abbreviation. It may also
+# hold combining accents, anywhere after its first letter (José written decomposed, as
+# e and U+0301), and the signs and control codes of Latin-1 (U+0080 to U+00BF but the
+# spaces, « and »): a soft hyphen (news\u00adpaper), an acute accent for an apostrophe
+# (don´t), and what is left of a letter whose UTF-8 bytes were read as Latin-1, once or
+# twice (SarukhÃ¡n, SarukhÃ\x83Â¡n for Sarukhán), so that such names stay whole.
 # The standard re module is used: it is the faster engine for this simple pattern.
-_TOKEN = re.compile(r"[^\W_](?:[\w'’.\-]*[^\W_])?|[^\w\s]|_")
+COMBINING_ACCENTS = "\u0300-\u036f"  # for a character class
+WORD_SIGNS = COMBINING_ACCENTS + "\u0080-\u0084\u0086-\u009f\u00a1-\u00aa\u00ac-\u00ba\u00bc-\u00bf"
+_TOKEN = re.compile(rf"[^\W_](?:[\w'’.\-{WORD_SIGNS}]*[^\W_])?[{COMBINING_ACCENTS}]*|[^\w\s]|_")
 _PUNCTUATION_TAGS = {",": ",", ":": ":", ";": ";", ".": ".", "!": ".", "?": ".", "…": ".",
                      "—": "-", "–": "-", "-": "-", "(": "(", ")": ")", "[": "(", "]": ")"}
 _POSSESSIVE_ENDINGS = ("’s", "'s", "s’", "s'")
@@ -112,8 +119,9 @@ def lexicon() -> _Lexicon:
     for row in lexicons.table("pronouns"):
         closed[row[0]] = "W" if row[0] == "who" else "P"
     closed["that"] = "t"
-    for word in ("what", "whom", "which"):
+    for word in ("whom", "which"):
         closed[word] = "H"
+    closed["what"] = "h"  # "what he calls": the subject of the sentence speaks
     closed["according"] = "U"
     phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     roles = set()
@@ -369,7 +377,7 @@ def _variants(word: str) -> str:
             variants += "?"  # may be a verb opening a sentence: decided with the next word
         elif variants[2] == "N" and word.lower() in lex.not_adverbs:
             variants += "?"  # "Early in his campaign," opens a sentence, "Daily Mail" is a name
-        elif variants[3] in "DPOCAWatH" and word in lex.not_names:
+        elif variants[3] in "DPOCAWatHh" and word in lex.not_names:
             variants += "?"  # may be part of a name: decided with the next word
         elif variants[0] == "a" and word in lex.verbs:
             variants += "?"  # "state" qualifies a role (state senator) or reports (the Saudis state)

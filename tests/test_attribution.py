@@ -3,6 +3,8 @@ tests/cases/attribution.json through the whole extractor."""
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from quotes import extract
@@ -67,3 +69,32 @@ def test_a_rule_below_the_threshold_does_not_stand_in_the_way_of_a_later_one():
     assert (tried.rule, tried.speaker_mention) == ("following_turn", "Tomas Lind")  # tried first, but measures below
     kept = extract(text)[1]
     assert (kept.rule, kept.speaker_mention) == ("next_paragraph_turn", "Mayor Ana Ruiz")
+
+
+DECOMPOSABLE = """José Núñez, the mayor of Mérida, spoke on Friday. “We will not close the clinic,” Núñez said.
+He called the plan a “déjà vu” of the last budget, and Zoë Ångström’s office said it was “premature.”
+“Nobody in Peñalolén asked for it,” said Søren Ibáñez, a councillor."""
+
+
+def test_decomposed_accents_give_the_same_quotations_and_speakers():
+    # Text from some systems stores é as e and a combining accent (NFD): a word goes on
+    # over the accent, and an apostrophe after it (Ångström’s) is no quotation mark.
+    composed = unicodedata.normalize("NFC", DECOMPOSABLE)
+    decomposed = unicodedata.normalize("NFD", DECOMPOSABLE)
+    assert composed != decomposed
+
+    def found(text):
+        return [tuple(unicodedata.normalize("NFC", v or "") for v in (q.text, q.speaker_mention, q.speaker)) + (q.rule,)
+                for q in extract(text, doc_id="d")]
+
+    assert found(decomposed) == found(composed)
+    assert [q[2] for q in found(composed)] == ["José Núñez", "José Núñez", "Zoë Ångström’s office", "Søren Ibáñez"]
+
+
+def test_a_name_read_twice_as_latin1_stays_one_name():
+    # Sarukhán whose UTF-8 bytes were decoded as Latin-1, twice: Sarukh, Ã, a control
+    # code, Â, ¡, n. The name is kept whole, as written.
+    mangled = "Sarukh\u00c3\u0083\u00c2\u00a1n"
+    text = f"Arturo {mangled}, a former ambassador, spoke. “There is a clear need,” {mangled} added."
+    (quote,) = extract(text, doc_id="d")
+    assert (quote.speaker_mention, quote.speaker) == (mangled, f"Arturo {mangled}")
