@@ -599,9 +599,9 @@ def _mark_reporting_phrase(words: list[str], tags: list[str], i: int, lex: _Lexi
 
 # After a possessor, a few words may describe what was said: Trump's recent evidence-free
 # (assertion), her March (comment). What follows it opens its complement: that, on, to, a
-# comma, a colon, or the quotation itself.
+# comma, a colon, the quotation itself, or a form of be (her response was: "…").
 _BEFORE_SPEECH_NOUN = frozenset("aANwn")
-_AFTER_SPEECH_NOUN = frozenset("Ot,:Q")
+_AFTER_SPEECH_NOUN = frozenset("Ot,:QB")
 
 
 def _mark_possessed_speech(words: list[str], tags: list[str], i: int, lex: _Lexicon) -> None:
