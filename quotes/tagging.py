@@ -446,6 +446,8 @@ def _tag_words(words: list[str]) -> list[str]:
                 letter = "N"  # "CBS This Morning": a capitalised word inside a name
             elif letter in "XB" and (following.isupper() or (i + 1 < len(words) and _verb_like(words[i + 1], lex))):
                 letter = "N"  # "Will Doyle said", "Will wrote": a name, not an auxiliary
+            elif letter in "XB" and previous == "N" and (i + 1 == len(words) or following and following in ",.;:()"):
+                letter = "N"  # "said analyst Rick May.", "Theresa May, the prime minister": a surname
             elif letter == "a" and words[i] in lex.verbs and previous in "NPR" and tags[i + 1 : i + 2] in _AFTER_VERB:
                 letter = "V"  # "the Saudis state in the paper that": a subject's verb, not a modifier
             elif letter in "Oa" and _subject_of_next(words, i, letter, lex):
