@@ -608,15 +608,22 @@ _AFTER_SPEECH_NOUN = frozenset("Ot,:QB")
 
 def _mark_possessed_speech(words: list[str], tags: list[str], i: int, lex: _Lexicon) -> None:
     """Tag S a noun naming something said when a possessor stands before it, and the
-    possessor G: "his claim that", "Trump's recent assertion that". Elsewhere the
-    noun keeps its tag (the statement said, a claim).
+    possessor G: "his claim that", "Trump's recent assertion that"; or when "the" stands
+    before it and "of" after it, the possessor following (in the words of an adviser).
+    Elsewhere the noun keeps its tag (the statement said, a claim).
 
     >>> words, tags = ["his", "claim", "that", ""], list("DVtQ")
     >>> _mark_possessed_speech(words, tags, 1, lexicon()); "".join(tags)
     'GStQ'
+    >>> words, tags = ["in", "the", "words", "of", "an", "adviser"], list("ODwODR")
+    >>> _mark_possessed_speech(words, tags, 2, lexicon()); "".join(tags)
+    'ODSODR'
     """
     following = tags[i + 1] if i + 1 < len(tags) else ""
     if following not in _AFTER_SPEECH_NOUN:
+        return
+    if following == "O" and i > 0 and words[i - 1].lower() == "the" and words[i + 1].lower() == "of":
+        tags[i] = "S"
         return
     j = i - 1
     while j >= 0 and i - j <= 3 and tags[j] in _BEFORE_SPEECH_NOUN:
