@@ -99,6 +99,7 @@ class _Lexicon:
     quoting: frozenset[str]  # quoted: reports its object's words, not its subject's
     modifier_endings: tuple[str, ...]  # -based, -led: a capitalised word ending so is a modifier
     reporting_phrases: dict[str, tuple[str, ...]]  # put -> (it,): a verb that reports with its words
+    time_words: frozenset[str]  # Monday, yesterday: may stand between a speech noun and "that"
 
 
 @cache
@@ -157,6 +158,7 @@ def lexicon() -> _Lexicon:
         quoting=lexicons.words("quoting_verbs"),
         modifier_endings=tuple(sorted(lexicons.words("modifier_endings"))),
         reporting_phrases=_phrase_table("reporting_phrases"),
+        time_words=lexicons.words("time_words"),
     )
 
 
@@ -618,8 +620,13 @@ def _mark_possessed_speech(words: list[str], tags: list[str], i: int, lex: _Lexi
     >>> words, tags = ["in", "the", "words", "of", "an", "adviser"], list("ODwODR")
     >>> _mark_possessed_speech(words, tags, 2, lexicon()); "".join(tags)
     'ODSODR'
+    >>> words, tags = ["his", "comment", "Monday", "that", ""], list("DwwtQ")
+    >>> _mark_possessed_speech(words, tags, 1, lexicon()); "".join(tags)
+    'GSwtQ'
     """
     following = tags[i + 1] if i + 1 < len(tags) else ""
+    if following == "w" and words[i + 1] in lex.time_words:  # his comment Monday that
+        following = tags[i + 2] if i + 2 < len(tags) else ""
     if following not in _AFTER_SPEECH_NOUN:
         return
     if following == "O" and i > 0 and words[i - 1].lower() == "the" and words[i + 1].lower() == "of":
