@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quotes.tagging import _PREVIOUS, _tag_depends_on_previous, _word_tag, lexicon
+from quotes.tagging import _PREVIOUS, _tag_depends_on_previous, _word_tag, lexicon, tag
 
 
 def every_lexicon_word() -> set[str]:
@@ -23,3 +23,19 @@ def test_a_word_looked_up_once_takes_the_same_tag_after_every_tag():
         if not _tag_depends_on_previous(word, lex):
             tags = {_word_tag(word, previous, lex) for previous in _PREVIOUS}
             assert len(tags) == 1, (word, tags)
+
+
+def test_a_verb_that_is_also_a_noun_is_one_inside_a_noun_phrase():
+    # report, press, estimates: nouns between the words of a noun phrase and its verb
+    cases = {
+        "the Harbor report said": "DNRV",
+        "Published reports have said": "NRXV",
+        "a Harbor post saying": "DNRY",
+        "Harbor Federation press officer Lars Lund": "NNRRNN",
+        # verbs where they have a subject and an object, or open a reported clause
+        "Harbor officials report that": "NRvt",
+        "Lars Lund will press officials": "NNXVR",
+        "which the Harbor Institute estimates would cost": "HDNNvXw",
+    }
+    for text, tags in cases.items():
+        assert tag(text).tags == tags, text
