@@ -100,7 +100,8 @@ class _Lexicon:
     modifier_endings: tuple[str, ...]  # -based, -led: a capitalised word ending so is a modifier
     reporting_phrases: dict[str, tuple[str, ...]]  # put -> (it,): a verb that reports with its words
     time_words: frozenset[str]  # Monday, yesterday: may stand between a speech noun and "that"
-    verb_nouns: frozenset[str]  # report, press, brief: verbs that are nouns inside a noun phrase
+    verb_nouns: frozenset[str]  # report, order, brief: verbs that are nouns inside a noun phrase
+    mostly_nouns: frozenset[str]  # press: a verb only where a verb's place shows
 
 
 @cache
@@ -161,6 +162,7 @@ def lexicon() -> _Lexicon:
         reporting_phrases=_phrase_table("reporting_phrases"),
         time_words=lexicons.words("time_words"),
         verb_nouns=lexicons.words("verb_nouns"),
+        mostly_nouns=lexicons.words("mostly_nouns"),
     )
 
 
@@ -464,7 +466,7 @@ def _tag_words(words: list[str]) -> list[str]:
         if words[i] in lex.reporting_phrases:
             _mark_reporting_phrase(words, tags, i, lex)
     for i in notable:
-        if words[i] in lex.verb_nouns:
+        if words[i] in lex.verb_nouns or words[i] in lex.mostly_nouns:
             _mark_verb_noun(words, tags, i, lex)
     _mark_by_neighbours(words, tags, lex)
     return tags
@@ -592,23 +594,23 @@ def _notable_words() -> frozenset[str]:
     (True, False)
     """
     lex = lexicon()
-    return lex.phrase_starts | lex.speech_nouns | frozenset(lex.reporting_phrases) | lex.verb_nouns
+    return lex.phrase_starts | lex.speech_nouns | frozenset(lex.reporting_phrases) | lex.verb_nouns | lex.mostly_nouns
 
 
 # Before a verb noun that heads a noun phrase: a name, a modifier, a role or another
 # noun (the DOT report, newspaper reports, media reports). After it: the phrase's own
-# verb (said, told, quoted, have, was; saying), or the role it qualifies (press officer).
+# verb (said, told, quoted, have, was; saying), or the role it qualifies (attack ads).
 _BEFORE_VERB_NOUN = frozenset("NaRw")
 _AFTER_VERB_NOUN = frozenset("VKvYyZRXB")
 
 
 def _mark_verb_noun(words: list[str], tags: list[str], i: int, lex: _Lexicon) -> None:
     """Tag as a noun (R if it is a role, w otherwise) a verb noun that stands inside a noun
-    phrase: "the DOT report said", "Federation press officer Ana Ruiz", "Published
-    reports have said". A verb there would have no subject before it, or no object
-    after it; but after *which* or *what* the words before it may be its subject and an
-    auxiliary after it open the clause it reports (which the Harbor Institute
-    estimates would cost).
+    phrase: "the DOT report said", "Democratic attack ads", "Published reports have
+    said". A verb there would have no subject before it, or no object after it; but
+    after *which* or *what* the words before it may be its subject and an auxiliary
+    after it open the clause it reports (which the Harbor Institute estimates would
+    cost). A word that is mostly a noun (press) is one wherever no verb's place shows.
 
     >>> tags = list("DNvV")
     >>> _mark_verb_noun(["the", "DOT", "report", "said"], tags, 2, lexicon()); "".join(tags)
@@ -617,6 +619,9 @@ def _mark_verb_noun(words: list[str], tags: list[str], i: int, lex: _Lexicon) ->
     >>> _mark_verb_noun(["which", "the", "Harbor", "estimates", "would"], tags, 3, lexicon()); "".join(tags)
     'HDNvX'
     """
+    if tags[i] in "VKv" and words[i] in lex.mostly_nouns and not _in_verb_place(words, tags, i):
+        tags[i] = "R" if words[i] in lex.roles else "w"
+        return
     if not (
         tags[i] in "VKv"
         and 0 < i < len(tags) - 1
@@ -630,6 +635,26 @@ def _mark_verb_noun(words: list[str], tags: list[str], i: int, lex: _Lexicon) ->
     if tags[i + 1] in "XB" and start and tags[start - 1] in "Hh":
         return
     tags[i] = "R" if words[i] in lex.roles else "w"
+
+
+def _in_verb_place(words: list[str], tags: list[str], i: int) -> bool:
+    """Whether a word stands where only a verb can: after "to", an auxiliary, an adverb,
+    a pronoun or *who*, or between a subject and its object or preposition.
+
+    >>> [_in_verb_place(w.split(), t, 1) for w, t in (("to press", "OV"), ("on press reports", "OVv"))]
+    [True, False]
+    >>> [_in_verb_place(w.split(), t, 1) for w, t in (("Democrats press Lund", "NVN"), ("London press conference", "NVw"))]
+    [True, False]
+    """
+    if i == 0:
+        return True  # "Press the button": an imperative opening its sentence
+    before = tags[i - 1]
+    after = tags[i + 1] if i + 1 < len(tags) else ""
+    return (
+        words[i - 1].lower() == "to"
+        or before in "XAPW"
+        or (before in "NRwC" and after != "" and after in "ONDGPTt")
+    )
 
 
 def _mark_reporting_phrase(words: list[str], tags: list[str], i: int, lex: _Lexicon) -> None:

@@ -39,3 +39,17 @@ def test_a_verb_that_is_also_a_noun_is_one_inside_a_noun_phrase():
     }
     for text, tags in cases.items():
         assert tag(text).tags == tags, text
+
+
+def test_press_is_a_verb_only_where_a_verb_stands():
+    cases = {
+        "the French press today": "DNRA",
+        "a London press conference": "DNRw",
+        "on press reports that": "ORRt",
+        # after "to", an auxiliary or a pronoun, or between a subject and its object
+        "to press for a vote": "OVODw",
+        "Ana Ruiz will press ahead": "NNXVw",
+        "Unions press Harbor Bank for a deal": "NVNNODw",
+    }
+    for text, tags in cases.items():
+        assert tag(text).tags == tags, text
