@@ -476,6 +476,7 @@ def _mark_by_neighbours(words: list[str], tags: list[str], lex: _Lexicon) -> Non
     """Retag the words whose part the words beside them decide: a state after a town,
     the brackets and ampersands inside names, *with* and *by* before a speaker. Each
     pass is skipped, by a test in C, in the units that lack its word."""
+    _mark_words_in_capitals(words, tags, lex)
     _mark_places_after_names(words, tags, lex)
     if "<" in words:
         _mark_bracketed_names(words, tags)
@@ -485,6 +486,39 @@ def _mark_by_neighbours(words: list[str], tags: list[str], lex: _Lexicon) -> Non
         _mark_with_clauses(words, tags)
     if "by" in words:
         _mark_agents(words, tags)
+
+
+# A headline of wire copy written in capitals (BAKER SAYS REAGAN TO MEET PRESS): at
+# least this many words in capitals in a row, with nothing in lower case between them.
+_CAPITALS_RUN = 3
+
+
+def _mark_words_in_capitals(words: list[str], tags: list[str], lex: _Lexicon) -> None:
+    """Tag the known words of a run of words in capitals as their lower-case selves: in
+    a headline in capitals every word looks like a name, but SAYS still reports and HE is
+    still a pronoun. Words the lexicons do not know stay names (BAKER, REAGAN); a short
+    run (the US and the EU, NEW YORK) is left as it is.
+
+    >>> words = ["BAKER", "SAYS", "HE", "WILL", "RUN"]
+    >>> tags = list("NNNNN")
+    >>> _mark_words_in_capitals(words, tags, lexicon()); "".join(tags)
+    'NVPXN'
+    """
+    run: list[int] = []
+    for i, word in enumerate(words + ["a"]):  # a last word in lower case closes the last run
+        if any(c.islower() for c in word):
+            if sum(1 for k in run if len(words[k]) > 1 and words[k].isupper()) >= _CAPITALS_RUN:
+                _retag_in_lower_case(words, tags, run, lex)
+            run = []
+        elif word[:1].isalpha():
+            run.append(i)
+
+
+def _retag_in_lower_case(words: list[str], tags: list[str], run: list[int], lex: _Lexicon) -> None:
+    for i in run:
+        lower = words[i].lower()
+        if lower in lex.closed or lower in lex.verbs or lower in lex.framing or lower in lex.roles or lower in lex.quoting:
+            tags[i] = _word_tag(lower, tags[i - 1] if i else "", lex)
 
 
 def _mark_agents(words: list[str], tags: list[str]) -> None:
