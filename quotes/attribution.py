@@ -436,6 +436,7 @@ def _attribution(name: str, found: regex.Match, tokens: Tokens, offset: int) -> 
     first, last = found.span("spk")
     first -= _possessor_before(tokens.tags, offset + first)
     last += _rest_of_name(tokens.tags, offset + last)
+    last -= _unfinished_place(tokens.tags, offset + first, offset + last)
     speaker_tags = tokens.tags[offset + first : offset + last]
     groups = found.groupdict()
     cue = found.span("cue") if groups.get("cue") is not None else None
@@ -471,6 +472,24 @@ def _rest_of_name(tags: str, end: int) -> int:
     while count < 4 and end + count < len(tags) and tags[end + count] == "N":
         count += 1
     return count
+
+
+def _unfinished_place(tags: str, start: int, end: int) -> int:
+    """How many words to drop from the end of a mention whose last phrase, a place or an
+    employer after a preposition, stops inside a longer noun phrase, a role or a name
+    following it: in "Mervyn Davies at a London press conference said" the mention is
+    Mervyn Davies, not "Mervyn Davies at a London". (A plain word after it may be a verb,
+    as in "a survey by Harbor Bank found", and leaves the mention whole.)
+
+    >>> _unfinished_place("NNODNRwV", 0, 5), _unfinished_place("NNONV", 0, 4), _unfinished_place("DRONR", 0, 4)
+    (3, 0, 2)
+    """
+    if end >= len(tags) or tags[end] not in "RNG" or tags[end - 1] not in "NG":
+        return 0
+    at = tags.rfind("O", start, end)
+    if at <= start or tags[at - 1] not in "NR":
+        return 0
+    return end - at
 
 
 def _possessor_before(tags: str, first: int) -> int:
