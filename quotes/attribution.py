@@ -457,20 +457,29 @@ def _attribution(name: str, found: regex.Match, tokens: Tokens, offset: int) -> 
 
 
 def _rest_of_name(tags: str, end: int) -> int:
-    """How many capitalised words right after a mention that ends in a name or a title
-    still belong to it: a pattern may stop inside a name, where the words after it suit
-    what it asks next ("Texas Sen. Ted" of "Texas Sen. Ted Cruz has called it …"). The
-    mention is widened to the whole name, at most four words more; which quotations a
-    rule attributes does not change.
+    """How many words right after a mention that ends in a name or a title still belong
+    to it: a pattern may stop inside a name, where the words after it suit what it asks
+    next ("Texas Sen. Ted" of "Texas Sen. Ted Cruz has called it …"), or before the
+    roles a name qualifies ("Sanders" of "Sanders supporters are crying …"). The mention
+    is widened to the whole name and its roles, at most four words more, unless a name
+    follows the roles (in "Harbor spokesman Tom Berg" the pattern has taken the whole);
+    which quotations a rule attributes does not change.
 
     >>> _rest_of_name("TNNXv", 2), _rest_of_name("NVN", 1), _rest_of_name("DRNN", 2)
     (1, 0, 0)
+    >>> _rest_of_name("NRBy", 1), _rest_of_name("NRNV", 1)
+    (1, 0)
     """
     if end == 0 or tags[end - 1] not in "NT":
         return 0
     count = 0
     while count < 4 and end + count < len(tags) and tags[end + count] == "N":
         count += 1
+    roles = 0
+    while count + roles < 4 and end + count + roles < len(tags) and tags[end + count + roles] == "R":
+        roles += 1
+    if roles and tags[end + count + roles : end + count + roles + 1] not in ("N", "T"):
+        count += roles
     return count
 
 
