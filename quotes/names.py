@@ -420,7 +420,7 @@ class Names:
         if not _after_possessive(self.text, document, start, at):
             return None  # the next most usual case: the pattern is not even compiled
         owners = [m.group(1) for m in _owner_pattern(document).finditer(self.text, start, at)]
-        return owners[-1] if owners else None
+        return _without_opening_words(owners[-1]) if owners else None
 
 
 class _SentenceEnds:
@@ -517,6 +517,20 @@ def _owner_pattern(document: str) -> regex.Pattern:
     return regex.compile(
         r"(\p{Lu}[\p{L}\-]+(?:[ ]\p{Lu}[\p{L}\-]+)*)['’]s(?:[ ][\p{L}\-]+){0,2}?[ ]" + regex.escape(document) + r"\b"
     )
+
+
+def _without_opening_words(owner: str) -> str:
+    """An owner's name without the capitalised words that only open its sentence ("As Mr
+    Kok's report noted": Mr Kok).
+
+    >>> _without_opening_words("As Mr Kok"), _without_opening_words("Kremlin")
+    ('Mr Kok', 'Kremlin')
+    """
+    words = owner.split(" ")
+    not_names = lexicons.words("not_names")
+    while len(words) > 1 and words[0] in not_names and words[0] not in _titles():
+        words.pop(0)
+    return " ".join(words)
 
 
 def _mentions(text: str, surname: str, start: int = 0, stop: int | None = None) -> list[Occurrence]:
