@@ -465,12 +465,23 @@ def _rest_of_name(tags: str, end: int) -> int:
     follows the roles (in "Harbor spokesman Tom Berg" the pattern has taken the whole);
     which quotations a rule attributes does not change.
 
-    >>> _rest_of_name("TNNXv", 2), _rest_of_name("NVN", 1), _rest_of_name("DRNN", 2)
+    A role is widened over the name of the person holding it ("Committee chairman" of
+    "Committee chairman Ana Ruiz said"), when the name ends the noun phrase ("the
+    official Harbor news agency" stays "the official").
+
+    >>> _rest_of_name("TNNXv", 2), _rest_of_name("NVN", 1), _rest_of_name("DRNNV", 2)
+    (1, 0, 2)
+    >>> _rest_of_name("NRBy", 1), _rest_of_name("NRNV", 1), _rest_of_name("DRNwR", 2)
     (1, 0, 0)
-    >>> _rest_of_name("NRBy", 1), _rest_of_name("NRNV", 1)
-    (1, 0)
     """
-    if end == 0 or tags[end - 1] not in "NT":
+    if end == 0:
+        return 0
+    if tags[end - 1] == "R":
+        names = 0
+        while names < 4 and end + names < len(tags) and tags[end + names] == "N":
+            names += 1
+        return names if names and tags[end + names : end + names + 1] not in ("w", "R", "G", "N") else 0
+    if tags[end - 1] not in "NT":
         return 0
     count = 0
     while count < 4 and end + count < len(tags) and tags[end + count] == "N":
