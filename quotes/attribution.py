@@ -459,38 +459,50 @@ def _attribution(name: str, found: regex.Match, tokens: Tokens, offset: int) -> 
 def _rest_of_name(tags: str, end: int) -> int:
     """How many words right after a mention that ends in a name or a title still belong
     to it: a pattern may stop inside a name, where the words after it suit what it asks
-    next ("Texas Sen. Ted" of "Texas Sen. Ted Cruz has called it …"), or before the
-    roles a name qualifies ("Sanders" of "Sanders supporters are crying …"). The mention
-    is widened to the whole name and its roles, at most four words more, unless a name
-    follows the roles (in "Harbor spokesman Tom Berg" the pattern has taken the whole);
-    which quotations a rule attributes does not change.
+    next ("Texas Sen. Ted" of "Texas Sen. Ted Cruz has called it …"), before the name's
+    possessive ("William" of "William Hill's"), or before the roles a name qualifies
+    ("Sanders" of "Sanders supporters are crying …"; "Kelly Ayotte’s" of "Kelly Ayotte’s
+    campaign said"). The mention is widened to the whole, at most four words more, but
+    not over roles a name follows (in "Harbor spokesman Tom Berg" the pattern has taken
+    the whole); which quotations a rule attributes does not change.
 
-    A role is widened over the name of the person holding it ("Committee chairman" of
-    "Committee chairman Ana Ruiz said"), when the name ends the noun phrase ("the
-    official Harbor news agency" stays "the official").
-
-    >>> _rest_of_name("TNNXv", 2), _rest_of_name("NVN", 1), _rest_of_name("DRNNV", 2)
+    >>> _rest_of_name("TNNXv", 2), _rest_of_name("NVN", 1), _rest_of_name("NGwV", 1)
+    (1, 0, 1)
+    >>> _rest_of_name("NRBy", 1), _rest_of_name("NRNV", 1), _rest_of_name("TNGRV", 2)
     (1, 0, 2)
-    >>> _rest_of_name("NRBy", 1), _rest_of_name("NRNV", 1), _rest_of_name("DRNwR", 2)
-    (1, 0, 0)
     """
     if end == 0:
         return 0
     if tags[end - 1] == "R":
-        names = 0
-        while names < 4 and end + names < len(tags) and tags[end + names] == "N":
-            names += 1
-        return names if names and tags[end + names : end + names + 1] not in ("w", "R", "G", "N") else 0
+        return _holder_after_role(tags, end)
     if tags[end - 1] not in "NT":
         return 0
-    count = 0
-    while count < 4 and end + count < len(tags) and tags[end + count] == "N":
-        count += 1
-    roles = 0
-    while count + roles < 4 and end + count + roles < len(tags) and tags[end + count + roles] == "R":
-        roles += 1
+    count = _run_of(tags, end, "N", 4)
+    if tags[end + count : end + count + 1] == "G":
+        count += 1  # the name's possessive: "William Hill's"
+    roles = _run_of(tags, end + count, "R", 4 - count)
     if roles and tags[end + count + roles : end + count + roles + 1] not in ("N", "T"):
         count += roles
+    return count
+
+
+def _holder_after_role(tags: str, end: int) -> int:
+    """How many capitalised words after a mention that ends in a role name its holder
+    ("Committee chairman" of "Committee chairman Ana Ruiz said"), when the name ends the
+    noun phrase ("the official" of "the official Harbor news agency" names nobody).
+
+    >>> _holder_after_role("RNNV", 1), _holder_after_role("RNwR", 1)
+    (2, 0)
+    """
+    names = _run_of(tags, end, "N", 4)
+    return names if names and tags[end + names : end + names + 1] not in ("w", "R", "G", "N") else 0
+
+
+def _run_of(tags: str, start: int, tag: str, most: int) -> int:
+    """How many tags ``tag`` stand in a row from ``start``, at most ``most``."""
+    count = 0
+    while count < most and start + count < len(tags) and tags[start + count] == tag:
+        count += 1
     return count
 
 
