@@ -24,7 +24,7 @@ from __future__ import annotations
 import bisect
 import math
 import operator
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 import re
 
 from dataclasses import dataclass
@@ -65,9 +65,32 @@ class Occurrence:
     titles: tuple[str, ...]  # ("US", "President") is not a title; ("President",) is
 
 
+def _character_class(characters: Iterable[str]) -> str:
+    """A character class of exactly ``characters`` (in code point order), each run of
+    three or more consecutive code points written as a range: the same class, which
+    the re module parses in a third of the time (its pattern holds the class three times).
+
+    >>> _character_class("ABCDFxy")
+    '[A-DFxy]'
+    """
+    runs: list[list[int]] = []
+    for point in map(ord, characters):
+        if runs and runs[-1][1] == point - 1:
+            runs[-1][1] = point
+        else:
+            runs.append([point, point])
+    items = (
+        f"{re.escape(chr(first))}-{re.escape(chr(last))}"
+        if last - first >= 2
+        else "".join(re.escape(chr(point)) for point in range(first, last + 1))
+        for first, last in runs
+    )
+    return "[" + "".join(items) + "]"
+
+
 # Every upper-case letter, as a character class the standard re module can use
 # (it has no \p{Lu}); the name scan runs over whole documents, and re is the faster engine.
-_UPPER = "[" + "".join(re.escape(c) for c in map(chr, range(0x3000)) if c.isupper() and len(c.upper()) == 1) + "]"
+_UPPER = _character_class(c for c in map(chr, range(0x3000)) if c.isupper() and len(c.upper()) == 1)
 
 
 @cache
