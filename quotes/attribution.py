@@ -81,6 +81,9 @@ class Rule:
     source: str  # the pattern as written in rules.toml, its macros expanded
     example: str
     requires: str = ""  # tags of which the context must hold one for the rule to be tried
+    # A pattern the end of the context must match for the rule to be tried: the end of the
+    # rule's own pattern, written alone (see rules.toml).
+    requires_end: str = ""
 
     # Compiled on first use: the regex module parses a pattern in Python, and compiling
     # the rules costs each process about as much as extracting from 300 news texts; a
@@ -98,6 +101,20 @@ class Rule:
         except regex.error as error:
             raise RuleError(f"rules.toml: rule {self.name}: {error}") from None
 
+    @cached_property
+    def ending(self) -> regex.Pattern | None:
+        """The compiled ``requires_end``, if the rule has one.
+
+        >>> rule("before_speaker_cue").ending.search("NVDR") is None
+        True
+        """
+        if not self.requires_end:
+            return None
+        try:
+            return regex.compile(self.requires_end)
+        except regex.error as error:
+            raise RuleError(f"rules.toml: rule {self.name}, requires_end: {error}") from None
+
     def applies_to(self, tags: str) -> bool:
         """Whether the context holds a tag the rule cannot match without.
 
@@ -112,14 +129,19 @@ class Rule:
         >>> rule("after_speaker_cue").match(",PV.").group("spk")
         'P'
         """
-        return _search(self.pattern, tags)
+        return _search(self.pattern, tags, self.ending)
 
 
 # Contexts repeat from quotation to quotation (",NV." after "…,” Trump said."):
 # each rule searches each distinct context once, and the match is read again
 # (the most recent 8,192 matches are kept: about 2 MB).
 @lru_cache(maxsize=8_192)
-def _search(pattern: regex.Pattern, tags: str) -> regex.Match | None:
+def _search(pattern: regex.Pattern, tags: str, ending: regex.Pattern | None = None) -> regex.Match | None:
+    # A pattern with no anchor at its start is tried from every tag of the context, its
+    # noun phrases and all, before it fails at the end; the end alone is tried far faster.
+    # Any match of the pattern ends with a match of ``ending``, so the test drops no match.
+    if ending is not None and ending.search(tags) is None:
+        return None
     return pattern.search(tags)
 
 
@@ -145,7 +167,14 @@ def rules() -> tuple[Rule, ...]:
         if context not in _CONTEXTS:
             raise RuleError(f"{source}: rule {name} has context {context!r}; use one of {', '.join(_CONTEXTS)}")
         loaded.append(
-            Rule(name, context, _expand(pattern, macros, name), entry.get("example", ""), entry.get("requires", ""))
+            Rule(
+                name,
+                context,
+                _expand(pattern, macros, name),
+                entry.get("example", ""),
+                entry.get("requires", ""),
+                entry.get("requires_end", ""),
+            )
         )
     return tuple(loaded)
 
@@ -179,16 +208,19 @@ _OWN_SENTENCE = {"right": 0, "tail": 1, "left": 2, "around": 3}
 
 
 @cache
-def _rule_steps(min_confidence: float) -> tuple[tuple[int, frozenset[str] | None, regex.Pattern, Rule], ...]:
-    """The usable rules, each as (own-sentence context or -1, required tags, pattern, rule):
+def _rule_steps(
+    min_confidence: float,
+) -> tuple[tuple[int, frozenset[str] | None, regex.Pattern, regex.Pattern | None, Rule], ...]:
+    """The usable rules, each as (own-sentence context or -1, required tags, pattern,
+    required end, rule):
     worked out once, so that trying a rule on a quotation reads a tuple rather than
     calling the rule's methods (each quotation tries a dozen rules or more).
 
-    >>> [step[:2] for step in _rule_steps(0.75) if step[3].name == "according_to_before"]
+    >>> [step[:2] for step in _rule_steps(0.75) if step[-1].name == "according_to_before"]
     [(2, frozenset({'U'}))]
     """
     return tuple(
-        (_OWN_SENTENCE.get(r.context, -1), frozenset(r.requires) or None, r.pattern, r)
+        (_OWN_SENTENCE.get(r.context, -1), frozenset(r.requires) or None, r.pattern, r.ending, r)
         for r in usable_rules(min_confidence)
     )
 
@@ -337,7 +369,7 @@ def _attribute_one(
     spans: list[Span],
     unit: _Unit,
     position: int,
-    steps: tuple[tuple[int, frozenset[str] | None, regex.Pattern, Rule], ...],
+    steps: tuple[tuple[int, frozenset[str] | None, regex.Pattern, regex.Pattern | None, Rule], ...],
 ) -> Attribution | None:
     tokens = unit.tokens
     tags = tokens.tags
@@ -364,12 +396,12 @@ def _attribute_one(
         (sentence, left + "q" + right),  # both sides, the quotation marked q: "called a q by Democrats"
     )
     span = spans[unit.spans[position]]
-    for own, requires, pattern, candidate in steps:
+    for own, requires, pattern, ending, candidate in steps:
         if own >= 0:
             # What Rule.applies_to and Rule.match do, without two method calls per rule.
             start, context = contexts[own]
             if requires is None or not requires.isdisjoint(context):
-                match = _search(pattern, context)
+                match = _search(pattern, context, ending)
                 if match:
                     return _attribution(candidate.name, match, tokens, start)
         elif candidate.context == "previous" and sentence == q and not _has_verb(tags, q + 1, sentence_end):

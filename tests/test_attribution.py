@@ -9,6 +9,7 @@ import pytest
 
 from quotes import extract
 from quotes.attribution import attribute, rules
+from quotes.tagging import tag
 from quotes.spans import find_spans
 from tests.conftest import load_cases
 
@@ -28,6 +29,21 @@ def test_rules_have_unique_names_and_examples():
     names = [r.name for r in rules()]
     assert len(names) == len(set(names))
     assert all(r.example for r in rules())
+
+
+@pytest.mark.parametrize("rule", [r for r in rules() if r.requires_end], ids=lambda r: r.name)
+def test_a_rule_matches_no_context_its_required_end_rules_out(rule):
+    # Every stretch of tags of the examples and cases that ends where the tags end,
+    # as a left context does before its quotation: wherever the pattern matches one,
+    # so does the required end, or the quick test would drop a match.
+    texts = [r.example for r in rules()] + [c["text"] for c in CASES]
+    for text in texts:
+        tags = tag(text, quotes=[(s.open_start, s.close_end) for s in find_spans(text)]).tags
+        for end in range(len(tags) + 1):
+            for start in range(end):
+                context = tags[start:end]
+                if rule.pattern.search(context):
+                    assert rule.ending.search(context), (rule.name, context)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["label"] for c in CASES])
