@@ -491,27 +491,34 @@ def _mark_by_neighbours(words: list[str], tags: list[str], lex: _Lexicon) -> Non
 # A headline of wire copy written in capitals (BAKER SAYS REAGAN TO MEET PRESS): at
 # least this many words in capitals in a row, with nothing in lower case between them.
 _CAPITALS_RUN = 3
+# Where such a run may stand: every word in capitals is tagged N at first, so a run is
+# among three or more N with only other marks, numbers and quotations between (K MART
+# <KM> SAYS; ONGPIN SAYS "PINS" WILL REVIVE BAKER PLAN).
+_MAY_BE_CAPITALS = re.compile("N[N~nQ]*N[N~nQ]*N")
 
 
 def _mark_words_in_capitals(words: list[str], tags: list[str], lex: _Lexicon) -> None:
     """Tag the known words of a run of words in capitals as their lower-case selves: in
     a headline in capitals every word looks like a name, but SAYS still reports and HE is
     still a pronoun. Words the lexicons do not know stay names (BAKER, REAGAN); a short
-    run (the US and the EU, NEW YORK) is left as it is.
+    run (the US and the EU, NEW YORK) is left as it is. Units with no three names in a
+    row, nearly all, are passed over by one search of their tags.
 
-    >>> words = ["BAKER", "SAYS", "HE", "WILL", "RUN"]
-    >>> tags = list("NNNNN")
+    >>> words = ["BAKER", "SAYS", "HE", "WILL", "RUN", "in", "Ohio"]
+    >>> tags = list("NNNNNON")
     >>> _mark_words_in_capitals(words, tags, lexicon()); "".join(tags)
-    'NVPXN'
+    'NVPXNON'
     """
-    run: list[int] = []
-    for i, word in enumerate(words + ["a"]):  # a last word in lower case closes the last run
-        if any(c.islower() for c in word):
-            if sum(1 for k in run if len(words[k]) > 1 and words[k].isupper()) >= _CAPITALS_RUN:
-                _retag_in_lower_case(words, tags, run, lex)
-            run = []
-        elif word[:1].isalpha():
-            run.append(i)
+    for found in _MAY_BE_CAPITALS.finditer("".join(tags)):
+        run: list[int] = []
+        for k in range(found.start(), found.end() + 1):  # one past the end closes the last run
+            word = words[k] if k < found.end() else "a"
+            if any(c.islower() for c in word):
+                if sum(len(words[i]) > 1 for i in run) >= _CAPITALS_RUN:
+                    _retag_in_lower_case(words, tags, run, lex)
+                run = []
+            elif word[:1].isalpha():
+                run.append(k)
 
 
 def _retag_in_lower_case(words: list[str], tags: list[str], run: list[int], lex: _Lexicon) -> None:
