@@ -212,9 +212,9 @@ def _rule_steps(
     min_confidence: float,
 ) -> tuple[tuple[int, frozenset[str] | None, regex.Pattern, regex.Pattern | None, Rule], ...]:
     """The usable rules, each as (own-sentence context or -1, required tags, pattern,
-    required end, rule):
-    worked out once, so that trying a rule on a quotation reads a tuple rather than
-    calling the rule's methods (each quotation tries a dozen rules or more).
+    required end, rule): worked out once, so that trying a rule on a quotation reads a
+    tuple rather than calling the rule's methods (each quotation tries a dozen rules or
+    more).
 
     >>> [step[:2] for step in _rule_steps(0.75) if step[-1].name == "according_to_before"]
     [(2, frozenset({'U'}))]

@@ -34,7 +34,8 @@ import regex
 
 from quotes import lexicons
 from quotes.attribution import Attribution
-from quotes.tagging import COMBINING_ACCENTS, WORD_SIGNS, lexicon as tagging_lexicon, particle_joined, sentence_boundary
+from quotes.spans import COMBINING_ACCENTS
+from quotes.tagging import WORD_SIGNS, lexicon as tagging_lexicon, particle_joined, sentence_boundary
 
 MALE, FEMALE = "male", "female"
 _MALE_HONORIFICS = frozenset({"Mr.", "Mr", "Sir", "Lord", "King", "Prince", "Father", "Rabbi"})

@@ -57,6 +57,10 @@ class Span:
     paragraphs: int = 1  # how many paragraphs the quotation runs over
 
 
+# Combining accents (U+0300 to U+036F) follow the letter they mark, as in José written
+# decomposed: as a character class, for the patterns that must see them as part of a word.
+COMBINING_ACCENTS = "\u0300-\u036f"
+
 # Quotation marks are listed explicitly; an apostrophe (’ or ') is a candidate
 # only where it is not between two word characters, so the regex engine skips
 # don't, Zelensky’s and rock’n’roll without the Python loop ever seeing them (a
@@ -65,11 +69,11 @@ class Span:
 # skips straight from one candidate to the next; the alternatives then look back
 # at that character. (Opening with a look-ahead made it try every character.)
 _MARK = re.compile(
-    r"""
+    rf"""
     [“”"„«»‹›「」『』﹁﹂﹃﹄‘‚'’`]              # the first character of any mark
     (?:(?<=')'' | (?<=')' | (?<=`)`             # ASCII marks of some newspapers: ''', '', `` (''' is two marks)
   | (?<=[“”"„«»‹›「」『』﹁﹂﹃﹄‘‚])          # marks that are never apostrophes
-  | (?<=['’])(?<![\w\u0300-\u036f].) | (?<=['’])(?!\w))  # apostrophe-shaped, not inside a word
+  | (?<=['’])(?<![\w{COMBINING_ACCENTS}].) | (?<=['’])(?!\w))  # apostrophe-shaped, not inside a word
     """,
     re.VERBOSE,
 )

@@ -50,6 +50,7 @@ import re
 import regex
 
 from quotes import lexicons
+from quotes.spans import COMBINING_ACCENTS
 
 # A word may hold inner apostrophes, hyphens and full stops (Trump’s, well-known,
 # U.S); a full stop after it is attached when it belongs to an abbreviation. It may also
@@ -59,7 +60,6 @@ from quotes import lexicons
 # (don´t), and what is left of a letter whose UTF-8 bytes were read as Latin-1, once or
 # twice (SarukhÃ¡n, SarukhÃ\x83Â¡n for Sarukhán), so that such names stay whole.
 # The standard re module is used: it is the faster engine for this simple pattern.
-COMBINING_ACCENTS = "\u0300-\u036f"  # for a character class
 WORD_SIGNS = COMBINING_ACCENTS + "\u0080-\u0084\u0086-\u009f\u00a1-\u00aa\u00ac-\u00ba\u00bc-\u00bf"
 _TOKEN = re.compile(rf"[^\W_](?:[\w'’.\-{WORD_SIGNS}]*[^\W_])?[{COMBINING_ACCENTS}]*|[^\w\s]|_")
 _PUNCTUATION_TAGS = {",": ",", ":": ":", ";": ";", ".": ".", "!": ".", "?": ".", "…": ".",
