@@ -876,7 +876,14 @@ def _canonical(text: str, attribution: Attribution, names: Names, speakers: dict
         apposed = _name_in(text[start:end], start, names, whole=True)
         if apposed:
             return apposed
-    organisation = tags.startswith("D") and "T" not in tags and "R" not in tags
+    owned = "GN" in tags
+    if owned and _person_after_possessive(mention, tags):
+        # "the Bank of Tokyo's Honda", "The Fabian Society's Sundar Katwala": the person speaks
+        after = _AFTER_POSSESSIVE.split(mention)[-1]
+        return _name_in(after, attribution.speaker_start, names) or _plain(after)
+    organisation = tags.startswith("D") and "T" not in tags and "R" not in tags and not owned
+    if "O" in tags and not organisation and not owned and _organisation_before_preposition(mention, tags):
+        return _plain(mention)  # "Bank of England", "Council on Foreign Relations": one name
     if "O" in tags and not organisation and tags[: tags.find("O")].endswith("N"):
         # "Jeb Bush of Florida", "Helen Marsh of the Oxford Institute": the person
         # is named before the place or the institution ("One of her aides" names nobody).
@@ -903,7 +910,53 @@ def _canonical(text: str, attribution: Attribution, names: Names, speakers: dict
     return owner or _plain(mention)
 
 
-_PLACE = regex.compile(r"\s+(?:of|from|at)\s+")
+_PLACE = regex.compile(r"\s+(?:of|from|at|on|in)\s+")
+
+
+def _organisation_before_preposition(mention: str, tags: str) -> bool:
+    """Whether a mention names an organisation whose name goes on past a preposition:
+    "Bank of England", "Institute for Fiscal Studies", where "Ana Ruiz of the Bank"
+    names a person and where she works.
+
+    >>> _organisation_before_preposition("Council on Foreign Relations", "NONN")
+    True
+    >>> _organisation_before_preposition("Ana Ruiz of the Bank", "NNODN")
+    False
+    """
+    before = tags[: tags.find("O")]
+    if not before or before.strip("N"):
+        return False
+    words = mention.split()
+    return (
+        len(words) > len(before)
+        and words[len(before)] in _NAME_GOES_ON
+        and words[len(before) - 1] in lexicons.words("organisation_words")
+    )
+
+
+_AFTER_POSSESSIVE = regex.compile(r"(?<=\S)['’]s?\s+")
+
+
+def _person_after_possessive(mention: str, tags: str) -> bool:
+    """Whether a mention ends with a name after a possessive that is a person's, not a
+    part of the owner's: "The FDIC's Seidman", but neither "the FDA's Office of Drug
+    Safety" nor "The People's Daily".
+
+    >>> _person_after_possessive("The FDIC's Seidman", "DNGN")
+    True
+    >>> _person_after_possessive("The People's Daily", "DNGN")
+    False
+    """
+    after = tags[tags.rfind("G") + 1 :]
+    if not after or after.strip("N"):
+        return False
+    last = mention.split()[-1]
+    return last not in lexicons.words("organisation_words") and last[:1].isupper()
+
+
+# The prepositions inside an organisation's name; after "in" or "at" comes where it is
+# (Credit Suisse First Boston Ltd in London).
+_NAME_GOES_ON = frozenset(("of", "for", "on"))
 _ROLE_AT_NAME = regex.compile(r"R.*[OD]N+(?:[OC]D?N+)*$")
 
 

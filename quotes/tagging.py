@@ -28,6 +28,7 @@ H     *whom*, *which* (as in "whom he called")   h  *what* (as in "what he calls
 X     an auxiliary verb (has, would)       B  a form of *be* (is, was, been)
 Z     *quote* as a verb (quoted), whose object is the speaker
 n     a number          w  any other word
+e     a verb in the past tense between two names (Perez *hammered* Trump)
 , : ; . - ( )          punctuation (``.`` also stands for ``!`` and ``?``)
 ~     any other punctuation mark
 ====  ==================================================================
@@ -477,6 +478,7 @@ def _mark_by_neighbours(words: list[str], tags: list[str], lex: _Lexicon) -> Non
     the brackets and ampersands inside names, *with* and *by* before a speaker. Each
     pass is skipped, by a test in C, in the units that lack its word."""
     _mark_words_in_capitals(words, tags, lex)
+    _mark_verbs_between_names(words, tags)
     _mark_places_after_names(words, tags, lex)
     if "<" in words:
         _mark_bracketed_names(words, tags)
@@ -519,6 +521,28 @@ def _mark_words_in_capitals(words: list[str], tags: list[str], lex: _Lexicon) ->
                 run = []
             elif word[:1].isalpha():
                 run.append(k)
+
+
+# An unknown word in lower case between two names: a role the lexicons lack (Yankees
+# pitcher Ana Ruiz) or a verb (Ruiz hammered Berg).
+_WORD_BETWEEN_NAMES = re.compile("(?<=N)w(?=[NT])")
+
+
+def _mark_verbs_between_names(words: list[str], tags: list[str]) -> None:
+    """Tag e an unknown word in the past tense between two names: "Perez hammered Trump"
+    is a subject, its verb and its object, not one name with a role inside it, so no
+    mention may span it. It is no reporting verb either: its own tag keeps it out of
+    the rules' verbs.
+
+    >>> words = ["Ruiz", "hammered", "Berg", "and", "Yankees", "pitcher", "Ana", "Ruiz"]
+    >>> tags = list("NwNCNwNN")
+    >>> _mark_verbs_between_names(words, tags); "".join(tags)
+    'NeNCNwNN'
+    """
+    for found in _WORD_BETWEEN_NAMES.finditer("".join(tags)):
+        word = words[found.start()]
+        if len(word) > 4 and word.endswith("ed") and word.isalpha() and word.islower():
+            tags[found.start()] = "e"
 
 
 def _retag_in_lower_case(words: list[str], tags: list[str], run: list[int], lex: _Lexicon) -> None:
