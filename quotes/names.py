@@ -399,10 +399,14 @@ class Names:
 
     def _personhood(self, person: tuple[str, ...], speakers: dict[tuple[str, ...], int]) -> int:
         """How sure it is that a name is a person's: 0 (a place?) to 3 (given name or honorific)."""
-        if self.gender_of(person) is not None or (self.titles_of(person) & _titles()):
+        if self.gender_of(person) is not None:
             return 3
         if person[-1] in lexicons.words("organisation_words") or person[-1] in lexicons.words("place_words"):
-            return 0  # New Labour, the Supreme Court, Saudi Arabia: nobody's "he" or "she"
+            # New Labour, the Supreme Court, Saudi Arabia: nobody's "he" or "she", even
+            # after a word that may be a title (General Motors, Senate Finance Committee)
+            return 0
+        if self.titles_of(person) & _titles():
+            return 3
         if _in_capitals(person):
             return 0  # a headline in capitals (BANKING HEAD RESUMES ATTACK)
         if person in speakers:
