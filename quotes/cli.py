@@ -18,11 +18,11 @@ import quotes
 from quotes.badinput import BadInput, BadInputLog, ReadOptions
 from quotes.batches import ExtractionError, batched, json_lines
 from quotes.decoding import ERRORS
-from quotes.parallel import default_jobs, imap_ordered
+from quotes.parallel import WorkerLost, default_jobs, imap_ordered
 from quotes.release import ReleaseError, build
 from quotes.sources import Fields, SourceError, read_units
 
-_KNOWN_ERRORS = (SourceError, ReleaseError, ExtractionError)
+_KNOWN_ERRORS = (SourceError, ReleaseError, ExtractionError, WorkerLost)
 SUMMARY_LISTED = 10  # bad inputs a build's summary lists; release.json lists them all (up to its limit)
 
 

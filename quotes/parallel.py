@@ -6,9 +6,9 @@ lets a release come out byte-identical however many processes built it.
 
 One job runs the function in this process (nothing is pickled), and so does
 an input of a single item, where a pool would only add its start-up. Otherwise
-a ``multiprocessing`` pool maps the items with ``imap``; at most ``window``
-items are in flight, so memory stays bounded however far the consumer falls
-behind the workers. Workers start from a fork server that has imported
+a ``concurrent.futures`` process pool runs the items; at most ``window`` items
+are in flight, so memory stays bounded however far the consumer falls behind
+the workers. Workers start from a fork server that has imported
 ``quotes`` once, so they neither import it again nor inherit the parent's
 threads and open files. As with any ``multiprocessing`` pool, a script that
 asks for more than one job runs its work under ``if __name__ == "__main__":``.
@@ -19,8 +19,10 @@ asks for more than one job runs its work under ``if __name__ == "__main__":``.
 
 from __future__ import annotations
 
+import concurrent.futures
 import multiprocessing
 import os
+import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, islice
@@ -30,6 +32,10 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 _PRELOAD = ["quotes.batches"]  # imported once by the fork server, inherited by every worker
+
+
+class WorkerLost(RuntimeError):
+    """A worker process died in the middle of its work: killed, or out of memory."""
 
 
 def default_jobs() -> int:
@@ -65,30 +71,60 @@ def imap_ordered(
 
 
 def _pool_map(function, items: Iterator, jobs: int, window: int) -> Iterator:
+    # A thread reads the items and submits them, one as each result is taken, so at most
+    # ``window`` are in flight, and reading the next items goes on while the consumer
+    # works on a result. A consumer that stops early (an error, a break) cancels what has
+    # not started and waits for what has: the workers finish their item and exit, none is
+    # killed in the middle of a write to a queue it shares (a ``multiprocessing.Pool``
+    # terminated that way could hang its own shutdown).
     slots = threading.Semaphore(window)
     stop = threading.Event()
+    submitted: queue.SimpleQueue = queue.SimpleQueue()  # futures in order, then an error or the end
+    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=_context()) as executor:
 
-    def feed():
-        # Runs in the pool's task thread: it takes an item only when a slot is
-        # free, and gives up when the consumer has stopped (an error, or a break).
-        for item in items:
-            while not slots.acquire(timeout=0.1):
-                if stop.is_set():
-                    return
-            if stop.is_set():
+        def feed() -> None:
+            try:
+                for item in items:
+                    while not slots.acquire(timeout=0.1):
+                        if stop.is_set():
+                            return
+                    if stop.is_set():
+                        return
+                    submitted.put(executor.submit(function, item))
+            except Exception as error:  # an error of the items, in its place in the order
+                submitted.put(error)
                 return
-            yield item
+            submitted.put(_END)
 
-    pool = _context().Pool(jobs)
+        feeder = threading.Thread(target=feed, name="quotes-feeder", daemon=True)
+        feeder.start()
+        try:
+            while (future := submitted.get()) is not _END:
+                result = _result(future)
+                slots.release()
+                yield result
+        finally:
+            stop.set()
+            feeder.join()
+            while not submitted.empty():
+                future = submitted.get()
+                if isinstance(future, concurrent.futures.Future):
+                    future.cancel()
+
+
+_END = object()  # what the feeding thread puts after the last item
+
+
+def _result(future: concurrent.futures.Future | Exception):
+    """The result of a submitted item, or the error in its place."""
     try:
-        for result in pool.imap(function, feed()):
-            slots.release()
-            yield result
-        pool.close()
-    finally:
-        stop.set()
-        pool.terminate()
-        pool.join()
+        if isinstance(future, Exception):
+            raise future
+        return future.result()
+    except concurrent.futures.process.BrokenProcessPool:
+        raise WorkerLost(
+            "a worker process ended abruptly (killed, or out of memory); run again, with fewer --jobs or more memory"
+        ) from None
 
 
 def _context() -> multiprocessing.context.BaseContext:

@@ -4,11 +4,12 @@ their place, and no worker left behind when the consumer stops early."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 
 import pytest
 
-from quotes.parallel import imap_ordered
+from quotes.parallel import WorkerLost, imap_ordered
 from quotes.sources import SourceError
 
 
@@ -38,4 +39,16 @@ def test_stopping_early_ends_the_workers():
     for result in imap_ordered(int, (str(i) for i in range(10**6)), jobs=2):
         break
     assert result == 0 and time.monotonic() - started < 30
+    assert not multiprocessing.active_children()
+
+
+def _end_this_process(item: str) -> int:
+    if item == "2":
+        os._exit(9)  # as a worker killed by the system would end
+    return int(item)
+
+
+def test_a_worker_that_dies_is_an_error_that_says_so():
+    with pytest.raises(WorkerLost, match="fewer --jobs or more memory"):
+        list(imap_ordered(_end_this_process, [str(i) for i in range(6)], jobs=2))
     assert not multiprocessing.active_children()
