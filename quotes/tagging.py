@@ -521,6 +521,57 @@ def _mark_words_in_capitals(words: list[str], tags: list[str], lex: _Lexicon) ->
                 run = []
             elif word[:1].isalpha():
                 run.append(k)
+        _mark_headline_in_title_case(words, tags, found.start(), found.end(), lex)
+
+
+def _mark_headline_in_title_case(words: list[str], tags: list[str], start: int, end: int, lex: _Lexicon) -> None:
+    """Tag the known words of a headline in title case as their lower-case selves, as
+    for a headline in capitals: in "Ana Ruiz Calls The Levy A Tax On Farmers" the verb
+    still reports. A run of three names or more is a headline when, after its first word,
+    it holds two known words, one of the closed classes (articles, prepositions, pronouns,
+    auxiliaries), or a reporting or framing verb after a person's name; a name with one
+    such word inside (CBS This Morning, the Detroit Free Press) stays whole.
+
+    >>> words = ["Ana", "Ruiz", "Calls", "The", "Levy", "Unfair", "and", "CBS", "This", "Morning"]
+    >>> tags = list("NNNNNNCNNN")
+    >>> _mark_headline_in_title_case(words, tags, 0, 10, lexicon()); "".join(tags)
+    'NNvDNNCNNN'
+    >>> words = ["the", "Detroit", "Free", "Press", "and", "Maria", "Lund", "Explained"]
+    >>> tags = list("DNNNCNNN")
+    >>> _mark_headline_in_title_case(words, tags, 0, 8, lexicon()); "".join(tags)
+    'DNNNCNNV'
+    """
+    run: list[int] = []
+    for k in range(start, end + 1):  # one past the end closes the last run
+        if k < end and tags[k] == "N":
+            run.append(k)
+            continue
+        if len(run) >= 3:
+            _retag_title_case_run(words, tags, run, lex)
+        run = []
+
+
+def _retag_title_case_run(words: list[str], tags: list[str], run: list[int], lex: _Lexicon) -> None:
+    known = [i for i in run[1:] if _known_in_lower_case(words[i], lex)]
+    verbs = [i for i in known if words[i].lower() in lex.verbs or words[i].lower() in lex.framing]
+    closed = len(known) > len(verbs)
+    # A verb alone makes a headline only after a person's name (Ana Ruiz Says …): names
+    # of papers and offices hold words that are verbs in lower case (Detroit Free Press,
+    # New York City Public Advocate, Gulf States Utilities).
+    after_a_name = bool(verbs) and words[run[0]] in lex.given_names and verbs[0] - run[0] >= 2
+    if (closed and len(known) >= 2) or after_a_name:
+        for i in known:
+            tags[i] = _word_tag(words[i].lower(), tags[i - 1], lex)
+
+
+def _known_in_lower_case(word: str, lex: _Lexicon) -> bool:
+    """A word in title case that the lexicons know in lower case, but for the modifiers
+    that open names (New, Former) and words in capitals (handled as capitals)."""
+    lower = word.lower()
+    if word.isupper() and len(word) > 1:
+        return False
+    closed = lex.closed.get(lower)
+    return (closed is not None and closed != "a") or lower in lex.verbs or lower in lex.framing or lower in lex.quoting
 
 
 # An unknown word in lower case between two names: a role the lexicons lack (Yankees
