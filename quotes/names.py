@@ -853,13 +853,39 @@ def canonical_speakers(text: str, attributions: list[Attribution | None], quoted
             if key not in resolved:
                 names.focus = attribution.speaker_start
                 speaker = _canonical(text, attribution, names, speakers)
-                resolved[key] = _without_tickers(speaker) if speaker and "<" in speaker else speaker
+                speaker = _without_tickers(speaker) if speaker and "<" in speaker else speaker
+                resolved[key] = _in_running_text(speaker) if speaker else speaker
             speaker = resolved[key]
         if speaker:
             person = tuple(speaker.split())
             speakers[person] = speakers.get(person, 0) + 1
         result.append(speaker)
     return result
+
+
+def _in_running_text(speaker: str) -> str:
+    """A described speaker as it reads inside a sentence: the capital of a first word
+    that only opens its sentence goes, so that "The company" and "the company", "It"
+    and "it" are one speaker. Names keep their capitals, and so does "I".
+
+    >>> _in_running_text("The company"), _in_running_text("It"), _in_running_text("A Harbor Bank spokesman")
+    ('the company', 'it', 'A Harbor Bank spokesman')
+    >>> _in_running_text("I"), _in_running_text("Donald Trump")
+    ('I', 'Donald Trump')
+    """
+    first, _, rest = speaker.partition(" ")
+    if first == "I" or first.lower() not in _opening_words() or not first[:1].isupper():
+        return speaker
+    if any(word[:1].isupper() for word in rest.split()):
+        return speaker  # a name follows: "A Harbor Bank spokesman", "The Kremlin"
+    return first.lower() + (" " + rest if rest else "")
+
+
+@cache
+def _opening_words() -> frozenset[str]:
+    """The words that open a described speaker: determiners and pronouns."""
+    pronouns = {row[0] for row in lexicons.table("pronouns")}
+    return lexicons.words("determiners") | lexicons.words("standalone_determiners") | pronouns
 
 
 def _canonical(text: str, attribution: Attribution, names: Names, speakers: dict) -> str | None:
