@@ -845,6 +845,7 @@ def canonical_speakers(text: str, attributions: list[Attribution | None], quoted
     speakers: dict[tuple[str, ...], int] = {}
     result: list[str | None] = []
     resolved: dict[tuple[int, int], str | None] = {}  # turns repeat a mention: resolve it once
+    described: tuple[int, str, str | None] | None = None  # the last speaker described by role: end, speaker, gender
     for attribution in attributions:
         if attribution is None:
             speaker = None
@@ -854,8 +855,12 @@ def canonical_speakers(text: str, attributions: list[Attribution | None], quoted
                 names.focus = attribution.speaker_start
                 speaker = _canonical(text, attribution, names, speakers)
                 speaker = _without_tickers(speaker) if speaker and "<" in speaker else speaker
-                resolved[key] = _in_running_text(speaker) if speaker else speaker
+                speaker = _in_running_text(speaker) if speaker else speaker
+                if speaker in _PERSONAL_PRONOUNS and attribution.speaker_tags == "P":
+                    speaker = _described_before(speaker, attribution.speaker_start, described) or speaker
+                resolved[key] = speaker
             speaker = resolved[key]
+            described = _last_described(described, attribution, speaker)
         if speaker:
             person = tuple(speaker.split())
             speakers[person] = speakers.get(person, 0) + 1
@@ -863,21 +868,84 @@ def canonical_speakers(text: str, attributions: list[Attribution | None], quoted
     return result
 
 
+def _described_before(pronoun: str, at: int, described: tuple[int, str, str | None] | None) -> str | None:
+    """The speaker described by role that a *he* or *she* no named person fits stands for:
+    the last speaker of the document, when a role describes it ("a spokesman for the
+    council said … “…,” he said"), it fits the pronoun, and it is near.
+
+    >>> _described_before("he", 400, (300, "a harbour spokesman", "male"))
+    'a harbour spokesman'
+    >>> _described_before("she", 400, (300, "a harbour spokesman", "male")) is None
+    True
+    """
+    if described is None:
+        return None
+    end, speaker, gender = described
+    if at - end > _ANTECEDENT_WINDOW or gender not in (None, _PERSONAL_PRONOUNS[pronoun]):
+        return None
+    return speaker
+
+
+def _last_described(
+    described: tuple[int, str, str | None] | None, attribution: Attribution, speaker: str | None
+) -> tuple[int, str, str | None] | None:
+    """What a later *he* or *she* may stand for after this speaker: a person described by
+    role, the same one again after a pronoun resolved to it; any other speaker ends it."""
+    if not speaker:
+        return described
+    if described is not None and speaker == described[1]:
+        return (attribution.speaker_end, speaker, described[2])
+    role = _person_role(speaker)
+    if role is None:
+        return None
+    return (attribution.speaker_end, speaker, _role_genders().get(role))
+
+
+def _person_role(speaker: str) -> str | None:
+    """The role that heads a speaker described as one person, or None: "a spokesman for
+    the council" -> spokesman; "traders", "the statement", "Tom Berg" -> None.
+
+    >>> _person_role("the Peking representative of a Japanese bank"), _person_role("the statement")
+    ('representative', None)
+    """
+    roles = _person_roles()
+    for word in speaker.split():
+        if word in _ROLE_COMPLEMENT:
+            return None
+        if word in roles:
+            return word
+    return None
+
+
+_ROLE_COMPLEMENT = frozenset(("of", "for", "at", "with", "in", "from", "to", "on"))
+
+
+@cache
+def _person_roles() -> frozenset[str]:
+    """The roles of roles.txt that describe one person: the first form of each line."""
+    return frozenset(line.split(",")[0].strip() for line in lexicons.lines("roles.txt"))
+
+
+@cache
+def _role_genders() -> dict[str, str]:
+    return dict(lexicons.table("role_genders"))
+
+
 def _in_running_text(speaker: str) -> str:
     """A described speaker as it reads inside a sentence: the capital of a first word
     that only opens its sentence goes, so that "The company" and "the company", "It"
-    and "it" are one speaker. Names keep their capitals, and so does "I".
+    and "it" are one speaker. Names keep their capitals (One Direction), and so does "I".
 
     >>> _in_running_text("The company"), _in_running_text("It"), _in_running_text("A Harbor Bank spokesman")
-    ('the company', 'it', 'A Harbor Bank spokesman')
-    >>> _in_running_text("I"), _in_running_text("Donald Trump")
-    ('I', 'Donald Trump')
+    ('the company', 'it', 'a Harbor Bank spokesman')
+    >>> _in_running_text("I"), _in_running_text("Donald Trump"), _in_running_text("One Direction")
+    ('I', 'Donald Trump', 'One Direction')
     """
     first, _, rest = speaker.partition(" ")
     if first == "I" or first.lower() not in _opening_words() or not first[:1].isupper():
         return speaker
-    if any(word[:1].isupper() for word in rest.split()):
-        return speaker  # a name follows: "A Harbor Bank spokesman", "The Kremlin"
+    if rest and not any(word[:1].islower() for word in rest.split()):
+        return speaker  # a name in capitals throughout
     return first.lower() + (" " + rest if rest else "")
 
 

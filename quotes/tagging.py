@@ -132,7 +132,7 @@ def lexicon() -> _Lexicon:
     for phrase in lexicons.phrases("titles"):
         words = tuple(phrase.split())
         phrases.setdefault(words[0], []).append((words, "T"))
-    for line in lexicons.lines("roles.txt"):
+    for line in (*lexicons.lines("roles.txt"), *lexicons.lines("groups.txt"), *lexicons.lines("documents.txt")):
         for form in line.split(","):
             words = tuple(form.split())
             if len(words) == 1:
