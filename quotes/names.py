@@ -188,6 +188,22 @@ class Names:
             found.extend(_starting_between(self._chunk(chunk).before(end), start, end))
         return found
 
+    def someone_named_between(self, start: int, end: int) -> bool:
+        """Whether a person is named in ``text[start:end]``, outside quotations: by a
+        given name (a lone "Sharon" too, who is no sure antecedent, but no role described
+        before her is what a later "she" stands for either) or an honorific.
+
+        >>> names = Names("A spokesman spoke. His wife Sharon agreed. Then she left.")
+        >>> names.someone_named_between(0, 40), names.someone_named_between(40, 57)
+        (True, False)
+        """
+        for occurrence in self.occurrences_between(start, end):
+            if self._is_quoted(occurrence.start):
+                continue
+            if occurrence.tokens[0] in _given_names() or self._personhood(self._person(occurrence), {}) >= 2:
+                return True
+        return False
+
     def occurrences_backwards(self, start: int, end: int) -> Iterator[Occurrence]:
         """The names in ``text[start:end]``, the last first.
 
@@ -857,7 +873,9 @@ def canonical_speakers(text: str, attributions: list[Attribution | None], quoted
                 speaker = _without_tickers(speaker) if speaker and "<" in speaker else speaker
                 speaker = _in_running_text(speaker) if speaker else speaker
                 if speaker in _PERSONAL_PRONOUNS and attribution.speaker_tags == "P":
-                    speaker = _described_before(speaker, attribution.speaker_start, described) or speaker
+                    candidate = _described_before(speaker, attribution.speaker_start, described)
+                    if candidate and not names.someone_named_between(described[0], attribution.speaker_start):
+                        speaker = candidate
                 resolved[key] = speaker
             speaker = resolved[key]
             described = _last_described(described, attribution, speaker)
@@ -901,6 +919,7 @@ def _last_described(
     return (attribution.speaker_end, speaker, _role_genders().get(role))
 
 
+@lru_cache(maxsize=4096)  # speakers repeat from quotation to quotation
 def _person_role(speaker: str) -> str | None:
     """The role that heads a speaker described as one person, or None: "a spokesman for
     the council" -> spokesman; "traders", "the statement", "Tom Berg" -> None.
@@ -941,8 +960,10 @@ def _in_running_text(speaker: str) -> str:
     >>> _in_running_text("I"), _in_running_text("Donald Trump"), _in_running_text("One Direction")
     ('I', 'Donald Trump', 'One Direction')
     """
+    if not speaker[:1].isupper():
+        return speaker
     first, _, rest = speaker.partition(" ")
-    if first == "I" or first.lower() not in _opening_words() or not first[:1].isupper():
+    if first == "I" or first.lower() not in _opening_words():
         return speaker
     if rest and not any(word[:1].islower() for word in rest.split()):
         return speaker  # a name in capitals throughout
