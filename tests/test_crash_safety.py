@@ -192,3 +192,60 @@ def test_two_builds_at_once_make_one_release(tmp_path):
     ), others
     assert sorted(p.name for p in out.iterdir()) == ["v1.0.0"]
     assert all(report.ok for report in verify(out))
+
+
+# Runs `quotes ARGS` and, at the nth call of TARGET in the build process, kills one of
+# its pool's workers (a child of its fork server) with SIGKILL, as the kernel's
+# out-of-memory killer would: the build itself lives on.
+KILL_A_WORKER = r"""
+import os, signal, sys
+from pathlib import Path
+from quotes.cli import main
+
+target, nth = sys.argv[1], int(sys.argv[2])
+del sys.argv[1:3]
+seen = 0
+
+def children(pid):
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(pid):
+            found.append(int(status.parent.name))
+    return found
+
+def hook(frame, what, arg):
+    global seen
+    if what == "call" and f"{frame.f_globals.get('__name__')}.{frame.f_code.co_qualname}" == target:
+        seen += 1
+        if seen == nth:
+            workers = [pid for server in children(os.getpid()) for pid in children(server)]
+            os.kill(workers[0], signal.SIGKILL)
+
+sys.setprofile(hook)
+main(prog_name="quotes")
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="finds the workers in /proc")
+def test_a_worker_killed_stops_the_build_with_a_message(earlier, tmp_path):
+    releases, _ = earlier
+    out = tmp_path / "releases"
+    shutil.copytree(releases, out)
+    # About 8 MB, eight batches: most are still to come when the second is taken.
+    records = [{"id": f"{copy:03d}/{r['id']}", "text": r["text"]} for copy in range(120) for r in seed_records()]
+    corpus = write_jsonl(tmp_path / "news.jsonl", records)
+    result = subprocess.run(
+        [sys.executable, "-c", KILL_A_WORKER, "quotes.sorting.SortedRows.add", "2",
+         "build", str(corpus), "--out", str(out), "--quiet", "--jobs", "2"],
+        env=env(), capture_output=True, text=True, timeout=120, start_new_session=True,
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.endswith(
+        "Error: a worker process ended abruptly (killed, or out of memory); run again, with fewer --jobs or more memory\n"
+    ), result.stderr
+    assert [p.name for p in out.iterdir() if not p.name.startswith(STAGING_PREFIX)] == ["v1.0.0"]
+    assert build([corpus], out, jobs=2).version == "1.1.0"
