@@ -861,7 +861,7 @@ def canonical_speakers(text: str, attributions: list[Attribution | None], quoted
     speakers: dict[tuple[str, ...], int] = {}
     result: list[str | None] = []
     resolved: dict[tuple[int, int], str | None] = {}  # turns repeat a mention: resolve it once
-    described: tuple[int, str, str | None] | None = None  # the last speaker described by role: end, speaker, gender
+    described: tuple[int, str, str | None] | None = None  # the last speaker described by role: end, speaker, kind
     for attribution in attributions:
         if attribution is None:
             speaker = None
@@ -872,9 +872,9 @@ def canonical_speakers(text: str, attributions: list[Attribution | None], quoted
                 speaker = _canonical(text, attribution, names, speakers)
                 speaker = _without_tickers(speaker) if speaker and "<" in speaker else speaker
                 speaker = _in_running_text(speaker) if speaker else speaker
-                if speaker in _PERSONAL_PRONOUNS and attribution.speaker_tags == "P":
+                if speaker in _pronoun_kinds() and attribution.speaker_tags == "P":
                     candidate = _described_before(speaker, attribution.speaker_start, described)
-                    if candidate and not names.someone_named_between(described[0], attribution.speaker_start):
+                    if candidate and (speaker == "it" or not names.someone_named_between(described[0], attribution.speaker_start)):
                         speaker = candidate
                 resolved[key] = speaker
             speaker = resolved[key]
@@ -887,19 +887,24 @@ def canonical_speakers(text: str, attributions: list[Attribution | None], quoted
 
 
 def _described_before(pronoun: str, at: int, described: tuple[int, str, str | None] | None) -> str | None:
-    """The speaker described by role that a *he* or *she* no named person fits stands for:
-    the last speaker of the document, when a role describes it ("a spokesman for the
-    council said … “…,” he said"), it fits the pronoun, and it is near.
+    """The speaker described by role that an unresolved *he*, *she* or *it* stands for:
+    the last speaker of the document, when a role describes one person of a fitting
+    gender ("a spokesman for the council said … “…,” he said"), or an organisation or a
+    document for *it* ("the report said … “…,” it added"), and it is near.
 
     >>> _described_before("he", 400, (300, "a harbour spokesman", "male"))
     'a harbour spokesman'
     >>> _described_before("she", 400, (300, "a harbour spokesman", "male")) is None
     True
+    >>> _described_before("it", 400, (300, "the report", "thing"))
+    'the report'
     """
     if described is None:
         return None
-    end, speaker, gender = described
-    if at - end > _ANTECEDENT_WINDOW or gender not in (None, _PERSONAL_PRONOUNS[pronoun]):
+    end, speaker, kind = described
+    wanted = _pronoun_kinds()[pronoun]
+    fits = kind == wanted if THING in (kind, wanted) else kind in (None, wanted)
+    if at - end > _ANTECEDENT_WINDOW or not fits:
         return None
     return speaker
 
@@ -907,16 +912,29 @@ def _described_before(pronoun: str, at: int, described: tuple[int, str, str | No
 def _last_described(
     described: tuple[int, str, str | None] | None, attribution: Attribution, speaker: str | None
 ) -> tuple[int, str, str | None] | None:
-    """What a later *he* or *she* may stand for after this speaker: a person described by
-    role, the same one again after a pronoun resolved to it; any other speaker ends it."""
+    """What a later unresolved pronoun may stand for after this speaker: a person
+    described by role, an organisation or a document, the same again after a pronoun
+    resolved to it; any other speaker ends it."""
     if not speaker:
         return described
     if described is not None and speaker == described[1]:
         return (attribution.speaker_end, speaker, described[2])
     role = _person_role(speaker)
-    if role is None:
-        return None
-    return (attribution.speaker_end, speaker, _role_genders().get(role))
+    if role is not None:
+        return (attribution.speaker_end, speaker, _role_genders().get(role))
+    if _thing(speaker):
+        return (attribution.speaker_end, speaker, THING)
+    return None
+
+
+THING = "thing"  # the kind of *it* in pronouns.tsv: an organisation or a document
+
+
+@cache
+def _pronoun_kinds() -> dict[str, str]:
+    """The pronouns an unresolved mention may be, with the kind each stands for:
+    he male, she female, it thing (pronouns.tsv)."""
+    return {row[0]: row[1] for row in lexicons.table("pronouns") if row[0] in ("he", "she", "it")}
 
 
 @lru_cache(maxsize=4096)  # speakers repeat from quotation to quotation
@@ -927,11 +945,29 @@ def _person_role(speaker: str) -> str | None:
     >>> _person_role("the Peking representative of a Japanese bank"), _person_role("the statement")
     ('representative', None)
     """
-    roles = _person_roles()
+    return _head_in(speaker, _person_roles())
+
+
+@lru_cache(maxsize=4096)
+def _thing(speaker: str) -> bool:
+    """Whether a speaker is one organisation or document: described (the company, the
+    staff letter) or named (General Motors Corp, Bundesbank Council).
+
+    >>> _thing("the staff letter"), _thing("Harbor Securities"), _thing("Tom Berg"), _thing("officials")
+    (True, True, False, False)
+    """
+    if _head_in(speaker, _thing_nouns()) is not None:
+        return True
+    words = speaker.split()
+    return words[-1] in lexicons.words("organisation_words") and words[0] not in _given_names()
+
+
+def _head_in(speaker: str, nouns: frozenset[str]) -> str | None:
+    """The first of ``nouns`` among the words of a speaker before any complement."""
     for word in speaker.split():
         if word in _ROLE_COMPLEMENT:
             return None
-        if word in roles:
+        if word in nouns:
             return word
     return None
 
@@ -943,6 +979,14 @@ _ROLE_COMPLEMENT = frozenset(("of", "for", "at", "with", "in", "from", "to", "on
 def _person_roles() -> frozenset[str]:
     """The roles of roles.txt that describe one person: the first form of each line."""
     return frozenset(line.split(",")[0].strip() for line in lexicons.lines("roles.txt"))
+
+
+@cache
+def _thing_nouns() -> frozenset[str]:
+    """The nouns that describe one group or one document: the first forms of groups.txt
+    and documents.txt."""
+    lines = (*lexicons.lines("groups.txt"), *lexicons.lines("documents.txt"))
+    return frozenset(line.split(",")[0].strip() for line in lines)
 
 
 @cache
