@@ -115,13 +115,18 @@ def test_a_build_killed_at_any_moment_leaves_no_partial_release(earlier, tmp_pat
     assert all(report.ok for report in verify(out)), [report.problems for report in verify(out)]
 
 
-def test_a_build_killed_with_its_workers_leaves_no_partial_release(earlier, tmp_path):
+def releases_and_copies(earlier, tmp_path, copies: int):
+    """The earlier releases copied to ``tmp_path``, and a corpus of ``copies`` copies of
+    the seed articles (about 70 KB each), enough batches for two workers."""
     releases, _ = earlier
     out = tmp_path / "releases"
     shutil.copytree(releases, out)
-    # Over 2 MB, so that the documents make several batches for the two workers.
-    records = [{"id": f"{copy:02d}/{r['id']}", "text": r["text"]} for copy in range(30) for r in seed_records()]
-    corpus = write_jsonl(tmp_path / "news.jsonl", records)
+    records = [{"id": f"{copy:03d}/{r['id']}", "text": r["text"]} for copy in range(copies) for r in seed_records()]
+    return out, write_jsonl(tmp_path / "news.jsonl", records)
+
+
+def test_a_build_killed_with_its_workers_leaves_no_partial_release(earlier, tmp_path):
+    out, corpus = releases_and_copies(earlier, tmp_path, 30)  # over 2 MB: several batches
     MOMENTS["while the workers extract"] = ("call", "quotes.sorting.SortedRows.add", 2)
     before = named_semaphores()
     try:
@@ -232,12 +237,8 @@ main(prog_name="quotes")
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="finds the workers in /proc")
 def test_a_worker_killed_stops_the_build_with_a_message(earlier, tmp_path):
-    releases, _ = earlier
-    out = tmp_path / "releases"
-    shutil.copytree(releases, out)
     # About 8 MB, eight batches: most are still to come when the second is taken.
-    records = [{"id": f"{copy:03d}/{r['id']}", "text": r["text"]} for copy in range(120) for r in seed_records()]
-    corpus = write_jsonl(tmp_path / "news.jsonl", records)
+    out, corpus = releases_and_copies(earlier, tmp_path, 120)
     result = subprocess.run(
         [sys.executable, "-c", KILL_A_WORKER, "quotes.sorting.SortedRows.add", "2",
          "build", str(corpus), "--out", str(out), "--quiet", "--jobs", "2"],
