@@ -8,7 +8,9 @@ and maps every mention to one canonical form:
   Trump"); when several people share it, honorifics and given names decide the
   gender ("Mrs. Clinton" never becomes "Bill Clinton"), then the nearest one;
 - a pronoun goes to the person it refers to: the nearest sentence before it
-  that names a person of a fitting gender, and the first such person in it;
+  that names a person of a fitting gender, and the first such person in it; where
+  nobody is named, to the speaker just before it described by role ("a spokesman
+  for the council" for *he*, "the report" for *it*);
 - a described speaker goes to the name beside it ("Putin's adviser, Yuri
   Ushakov"), to the person holding that title ("the senator"), or to the
   owner of a document ("the statement" after "the Kremlin's statement");
@@ -873,9 +875,7 @@ def canonical_speakers(text: str, attributions: list[Attribution | None], quoted
                 speaker = _without_tickers(speaker) if speaker and "<" in speaker else speaker
                 speaker = _in_running_text(speaker) if speaker else speaker
                 if speaker in _pronoun_kinds() and attribution.speaker_tags == "P":
-                    candidate = _described_before(speaker, attribution.speaker_start, described)
-                    if candidate and (speaker == "it" or not names.someone_named_between(described[0], attribution.speaker_start)):
-                        speaker = candidate
+                    speaker = _pronoun_described(speaker, attribution.speaker_start, described, names) or speaker
                 resolved[key] = speaker
             speaker = resolved[key]
             described = _last_described(described, attribution, speaker)
@@ -884,6 +884,19 @@ def canonical_speakers(text: str, attributions: list[Attribution | None], quoted
             speakers[person] = speakers.get(person, 0) + 1
         result.append(speaker)
     return result
+
+
+def _pronoun_described(
+    pronoun: str, at: int, described: tuple[int, str, str | None] | None, names: Names
+) -> str | None:
+    """What an unresolved pronoun stands for, if the speaker before it is described by
+    role (see ``_described_before``) and, for a *he* or *she*, nobody is named between."""
+    candidate = _described_before(pronoun, at, described)
+    if candidate is None or described is None:
+        return None
+    if pronoun != "it" and names.someone_named_between(described[0], at):
+        return None
+    return candidate
 
 
 def _described_before(pronoun: str, at: int, described: tuple[int, str, str | None] | None) -> str | None:

@@ -504,7 +504,8 @@ def _mark_words_in_capitals(words: list[str], tags: list[str], lex: _Lexicon) ->
     a headline in capitals every word looks like a name, but SAYS still reports and HE is
     still a pronoun. Words the lexicons do not know stay names (BAKER, REAGAN); a short
     run (the US and the EU, NEW YORK) is left as it is. Units with no three names in a
-    row, nearly all, are passed over by one search of their tags.
+    row, nearly all, are passed over by one search of their tags; the runs found are also
+    read as headlines in title case (``_mark_headline_in_title_case``).
 
     >>> words = ["BAKER", "SAYS", "HE", "WILL", "RUN", "in", "Ohio"]
     >>> tags = list("NNNNNON")
@@ -528,9 +529,9 @@ def _mark_headline_in_title_case(words: list[str], tags: list[str], start: int, 
     """Tag the known words of a headline in title case as their lower-case selves, as
     for a headline in capitals: in "Ana Ruiz Calls The Levy A Tax On Farmers" the verb
     still reports. A run of three names or more is a headline when, after its first word,
-    it holds two known words, one of the closed classes (articles, prepositions, pronouns,
-    auxiliaries), or a reporting or framing verb after a person's name; a name with one
-    such word inside (CBS This Morning, the Detroit Free Press) stays whole.
+    it holds two known words, one of them of the closed classes (articles, prepositions,
+    pronouns, auxiliaries), or a reporting or framing verb after a person's name; a name
+    with one such word inside (CBS This Morning, the Detroit Free Press) stays whole.
 
     >>> words = ["Ana", "Ruiz", "Calls", "The", "Levy", "Unfair", "and", "CBS", "This", "Morning"]
     >>> tags = list("NNNNNNCNNN")
