@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import os
 import random
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -130,3 +132,15 @@ def test_text_files_listed_in_any_order_make_the_same_release(tmp_path):
     manifest = json.loads((one / RELEASE_FILE).read_text())
     assert manifest["pyarrow_version"] == pa.__version__
     assert manifest["counts"]["documents"] == 11 and manifest["skipped"]["count"] == 1
+
+
+@pytest.mark.parametrize("preset, expected", [(None, "system"), ("mimalloc", "mimalloc")])
+def test_arrow_allocates_with_the_system_malloc_unless_told_otherwise(preset, expected):
+    """Importing quotes before Arrow is first loaded picks the C library's malloc, which
+    gives freed memory back (see quotes/__init__.py); a pool set beforehand stays."""
+    env = {key: value for key, value in os.environ.items() if key != "ARROW_DEFAULT_MEMORY_POOL"}
+    if preset:
+        env["ARROW_DEFAULT_MEMORY_POOL"] = preset
+    code = "import quotes, pyarrow; print(pyarrow.default_memory_pool().backend_name)"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == expected
