@@ -11,7 +11,7 @@ import os  # noqa: E402
 
 # Arrow's default allocator (mimalloc) keeps the pages of the batches a build has freed:
 # over 1 GB of news the processes of a --jobs 2 build together peaked at about 500 MB with
-# it and 400 MB with the C library's malloc (scripts/peak_rss.py), at the same speed.
+# it and 400 MB with the C library's malloc (scripts/peak_rss.py), at about the same speed.
 # Arrow reads the choice when it is first loaded, and worker processes inherit it;
 # setting ARROW_DEFAULT_MEMORY_POOL beforehand overrides it.
 os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
