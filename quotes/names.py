@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator, Sequence
 import re
 
 from dataclasses import dataclass
+from typing import NamedTuple
 from functools import cache, lru_cache
 
 import regex
@@ -863,7 +864,7 @@ def canonical_speakers(text: str, attributions: list[Attribution | None], quoted
     speakers: dict[tuple[str, ...], int] = {}
     result: list[str | None] = []
     resolved: dict[tuple[int, int], str | None] = {}  # turns repeat a mention: resolve it once
-    described: tuple[int, str, str | None] | None = None  # the last speaker described by role: end, speaker, kind
+    described: _Described | None = None  # the last speaker, when a role describes it
     for attribution in attributions:
         if attribution is None:
             speaker = None
@@ -886,57 +887,52 @@ def canonical_speakers(text: str, attributions: list[Attribution | None], quoted
     return result
 
 
-def _pronoun_described(
-    pronoun: str, at: int, described: tuple[int, str, str | None] | None, names: Names
-) -> str | None:
-    """What an unresolved pronoun stands for, if the speaker before it is described by
-    role (see ``_described_before``) and, for a *he* or *she*, nobody is named between."""
-    candidate = _described_before(pronoun, at, described)
-    if candidate is None or described is None:
-        return None
-    if pronoun != "it" and names.someone_named_between(described[0], at):
-        return None
-    return candidate
+class _Described(NamedTuple):
+    """A speaker described by role, as a later unresolved pronoun may stand for it."""
+
+    end: int  # where its last mention ends
+    speaker: str  # its canonical form (a spokesman for the council, the report)
+    kind: str | None  # male, female, None (either) for a person; THING for *it*
 
 
-def _described_before(pronoun: str, at: int, described: tuple[int, str, str | None] | None) -> str | None:
-    """The speaker described by role that an unresolved *he*, *she* or *it* stands for:
-    the last speaker of the document, when a role describes one person of a fitting
-    gender ("a spokesman for the council said … “…,” he said"), or an organisation or a
-    document for *it* ("the report said … “…,” it added"), and it is near.
+def _pronoun_described(pronoun: str, at: int, described: _Described | None, names: Names) -> str | None:
+    """The speaker described by role that an unresolved *he*, *she* or *it* at ``at``
+    stands for: the last speaker of the document, when a role describes one person of
+    a fitting gender and nobody is named since ("a spokesman for the council said …
+    “…,” he said"), or an organisation or a document for *it* ("the report said …
+    “…,” it added"), and it is near.
 
-    >>> _described_before("he", 400, (300, "a harbour spokesman", "male"))
-    'a harbour spokesman'
-    >>> _described_before("she", 400, (300, "a harbour spokesman", "male")) is None
+    >>> names = Names("A spokesman spoke. Then he left.")
+    >>> _pronoun_described("he", 24, _Described(11, "a spokesman", "male"), names)
+    'a spokesman'
+    >>> _pronoun_described("she", 24, _Described(11, "a spokesman", "male"), names) is None
     True
-    >>> _described_before("it", 400, (300, "the report", "thing"))
+    >>> _pronoun_described("it", 24, _Described(11, "the report", THING), names)
     'the report'
     """
-    if described is None:
+    if described is None or at - described.end > _ANTECEDENT_WINDOW:
         return None
-    end, speaker, kind = described
     wanted = _pronoun_kinds()[pronoun]
-    fits = kind == wanted if THING in (kind, wanted) else kind in (None, wanted)
-    if at - end > _ANTECEDENT_WINDOW or not fits:
+    if THING in (described.kind, wanted):
+        return described.speaker if described.kind == wanted else None
+    if described.kind not in (None, wanted) or names.someone_named_between(described.end, at):
         return None
-    return speaker
+    return described.speaker
 
 
-def _last_described(
-    described: tuple[int, str, str | None] | None, attribution: Attribution, speaker: str | None
-) -> tuple[int, str, str | None] | None:
+def _last_described(described: _Described | None, attribution: Attribution, speaker: str | None) -> _Described | None:
     """What a later unresolved pronoun may stand for after this speaker: a person
     described by role, an organisation or a document, the same again after a pronoun
     resolved to it; any other speaker ends it."""
     if not speaker:
         return described
-    if described is not None and speaker == described[1]:
-        return (attribution.speaker_end, speaker, described[2])
+    if described is not None and speaker == described.speaker:
+        return described._replace(end=attribution.speaker_end)
     role = _person_role(speaker)
     if role is not None:
-        return (attribution.speaker_end, speaker, _role_genders().get(role))
+        return _Described(attribution.speaker_end, speaker, _role_genders().get(role))
     if _thing(speaker):
-        return (attribution.speaker_end, speaker, THING)
+        return _Described(attribution.speaker_end, speaker, THING)
     return None
 
 

@@ -477,8 +477,9 @@ def _mark_by_neighbours(words: list[str], tags: list[str], lex: _Lexicon) -> Non
     """Retag the words whose part the words beside them decide: a state after a town,
     the brackets and ampersands inside names, *with* and *by* before a speaker. Each
     pass is skipped, by a test in C, in the units that lack its word."""
-    _mark_words_in_capitals(words, tags, lex)
-    _mark_verbs_between_names(words, tags)
+    joined = "".join(tags)  # one string of the tags for both searches below: the first only
+    _mark_verbs_between_names(words, tags, joined)  # turns w into e, which the second ignores
+    _mark_words_in_capitals(words, tags, lex, joined)
     _mark_places_after_names(words, tags, lex)
     if "<" in words:
         _mark_bracketed_names(words, tags)
@@ -499,7 +500,7 @@ _CAPITALS_RUN = 3
 _MAY_BE_CAPITALS = re.compile("N[N~nQ]*N[N~nQ]*N")
 
 
-def _mark_words_in_capitals(words: list[str], tags: list[str], lex: _Lexicon) -> None:
+def _mark_words_in_capitals(words: list[str], tags: list[str], lex: _Lexicon, joined: str | None = None) -> None:
     """Tag the known words of a run of words in capitals as their lower-case selves: in
     a headline in capitals every word looks like a name, but SAYS still reports and HE is
     still a pronoun. Words the lexicons do not know stay names (BAKER, REAGAN); a short
@@ -512,7 +513,7 @@ def _mark_words_in_capitals(words: list[str], tags: list[str], lex: _Lexicon) ->
     >>> _mark_words_in_capitals(words, tags, lexicon()); "".join(tags)
     'NVPXNON'
     """
-    for found in _MAY_BE_CAPITALS.finditer("".join(tags)):
+    for found in _MAY_BE_CAPITALS.finditer(joined if joined is not None else "".join(tags)):
         run: list[int] = []
         for k in range(found.start(), found.end() + 1):  # one past the end closes the last run
             word = words[k] if k < found.end() else "a"
@@ -580,7 +581,7 @@ def _known_in_lower_case(word: str, lex: _Lexicon) -> bool:
 _WORD_BETWEEN_NAMES = re.compile("(?<=N)w(?=[NT])")
 
 
-def _mark_verbs_between_names(words: list[str], tags: list[str]) -> None:
+def _mark_verbs_between_names(words: list[str], tags: list[str], joined: str | None = None) -> None:
     """Tag e an unknown word in the past tense between two names: "Perez hammered Trump"
     is a subject, its verb and its object, not one name with a role inside it, so no
     mention may span it. It is no reporting verb either: its own tag keeps it out of
@@ -591,7 +592,7 @@ def _mark_verbs_between_names(words: list[str], tags: list[str]) -> None:
     >>> _mark_verbs_between_names(words, tags); "".join(tags)
     'NeNCNwNN'
     """
-    for found in _WORD_BETWEEN_NAMES.finditer("".join(tags)):
+    for found in _WORD_BETWEEN_NAMES.finditer(joined if joined is not None else "".join(tags)):
         word = words[found.start()]
         if len(word) > 4 and word.endswith("ed") and word.isalpha() and word.islower():
             tags[found.start()] = "e"
