@@ -8,7 +8,9 @@ and maps every mention to one canonical form:
   Trump"); when several people share it, honorifics and given names decide the
   gender ("Mrs. Clinton" never becomes "Bill Clinton"), then the nearest one;
 - a pronoun goes to the person it refers to: the nearest sentence before it
-  that names a person of a fitting gender, and the first such person in it; where
+  that names a person of a fitting gender, and the first such person in it (never
+  the name right before a relative clause whose subject it is: in "Ruiz, whom she
+  called", *she* is not Ruiz); where
   nobody is named, to the speaker just before it described by role ("a spokesman
   for the council" for *he*, "the report" for *it*);
 - a described speaker goes to the name beside it ("Putin's adviser, Yuri
@@ -366,7 +368,7 @@ class Names:
         nearest: int | None = None
         candidates: list[tuple[int, int, tuple[str, ...]]] = []  # (evidence, distance, person)
         for occurrence in self.occurrences_backwards(at - _ANTECEDENT_WINDOW, at):
-            if self._is_quoted(occurrence.start):
+            if self._is_quoted(occurrence.start) or _heads_relative_clause(self.text, occurrence.end, at):
                 continue
             distance = self._sentences_between(occurrence.end, at)
             if nearest is not None and distance > nearest + 1:
@@ -468,6 +470,21 @@ class Names:
             return None  # the next most usual case: the pattern is not even compiled
         owners = [m.group(1) for m in _owner_pattern(document).finditer(self.text, start, at)]
         return _without_opening_words(owners[-1]) if owners else None
+
+
+def _heads_relative_clause(text: str, name_end: int, pronoun_at: int) -> bool:
+    """Whether a name heads the relative clause whose subject is the pronoun: in
+    "Lund, whom she described as a fraud", *she* is somebody else.
+
+    >>> _heads_relative_clause("Ruiz mocked Lund, whom she called a fraud.", 16, 23)
+    True
+    >>> _heads_relative_clause("Ruiz mocked Lund, who said she was fine.", 16, 27)
+    False
+    """
+    return pronoun_at - name_end < 12 and _RELATIVE_BEFORE_PRONOUN.fullmatch(text, name_end, pronoun_at) is not None
+
+
+_RELATIVE_BEFORE_PRONOUN = regex.compile(r",?\s+(?:who|whom)\s+")
 
 
 class _SentenceEnds:
