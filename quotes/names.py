@@ -40,7 +40,7 @@ import regex
 from quotes import lexicons
 from quotes.attribution import Attribution
 from quotes.spans import COMBINING_ACCENTS
-from quotes.tagging import WORD_SIGNS, lexicon as tagging_lexicon, particle_joined, sentence_boundary
+from quotes.tagging import WORD_SIGNS, LowercaseWords, lexicon as tagging_lexicon, lowercase_words, particle_joined, sentence_boundary, tag
 
 MALE, FEMALE = "male", "female"
 _MALE_HONORIFICS = frozenset({"Mr.", "Mr", "Sir", "Lord", "King", "Prince", "Father", "Rabbi"})
@@ -52,6 +52,11 @@ _POSSESSIVE = ("’s", "'s")
 _FIRST_NAME_TITLES = frozenset({"Sir", "Dame"})
 _ARTICLES = frozenset({"the ", "the\u00a0"})  # before a name, an article makes it a thing's
 _ANTECEDENT_WINDOW = 1000  # characters before a pronoun where its antecedent is looked for
+_THING_WINDOW = 600  # characters before an *it* where the organisation it stands for is looked for
+# In tags (quotes/tagging.py): the subject of a reporting verb, a described thing
+# (the company, the Bank) or capitalised words (Harbor Mining Corp, Bell and Howell,
+# Chamber of Mines, Institute for Fiscal Studies (IFS)).
+_REPORTING_SUBJECT = regex.compile(r"(?:(D[Aa]*R)|D?(N+(?:[OC]N+)*(?:\(N\))?))(?=[VvK])")
 _LOOK_BACK = 20_000  # how far back a role's holder or a document's owner is looked for
 _NEIGHBOURHOOD = 200_000  # in a longer text, names are looked up in blocks of this size around a mention
 _MARGIN = 10_000  # and this far into the blocks beside it
@@ -179,6 +184,13 @@ class Names:
         self.focus = 0  # the offset of the mention being resolved
         self._chunks: dict[int, _ChunkNames] = {}  # chunk number -> the names in it, as far as scanned
         self._genders: dict[tuple[tuple[str, ...], int], str | None] = {}  # (person, block) -> gender
+        self._lowercase_words: LowercaseWords | None = None
+
+    def _lowercase(self) -> LowercaseWords:
+        """The words the text writes in lower case, for tagging (made on first use)."""
+        if self._lowercase_words is None:
+            self._lowercase_words = lowercase_words(self.text)
+        return self._lowercase_words
 
     def occurrences_between(self, start: int, end: int) -> list[Occurrence]:
         """The names in ``text[start:end]``, in order.
@@ -441,6 +453,63 @@ class Names:
         return index >= 0 and at < self.quoted[index][1]
 
     # -- described speakers ---------------------------------------------------------
+
+    def thing_reporting_before(self, at: int) -> _Described | None:
+        """The organisation or document that is the subject of the last reporting verb
+        before ``at`` outside quotations, in the characters a pronoun's antecedent is
+        looked for in: what an *it* that speaks stands for ("Harbor Corp said sales
+        rose. … it added"). A person, or a group of several, is not one.
+
+        >>> text = "Harbor Mining Corp said sales rose. Later it added more."
+        >>> names = Names(text)
+        >>> names.thing_reporting_before(text.index("it added"))
+        _Described(end=18, speaker='Harbor Mining Corp', kind='thing')
+        >>> text = "Lars Lund said sales rose. Later it added more."
+        >>> Names(text).thing_reporting_before(text.index("it added")) is None
+        True
+        """
+        start = max(0, at - _THING_WINDOW)
+        quoted = [(max(a - 1, start), min(b + 1, at)) for a, b in self.quoted if b > start and a < at]
+        tokens = tag(self.text, start, at, quoted, self._lowercase)  # "Ministers insist": no name
+        found = None
+        for found in _REPORTING_SUBJECT.finditer(tokens.tags):
+            pass  # the last one
+        if found is None:
+            return None
+        described = found.group(1) is not None
+        first, last = found.start(1 if described else 2), found.end() - 1
+        if tokens.tags[first - 1 : first] == "O" or tokens.tags[found.start() - 1 : found.start()] == "O":
+            return None  # "monitored in Nicosia said": the name is no subject, the subject unknown
+        verb = self.text[tokens.starts[found.end()] : tokens.ends[found.end()]]
+        if verb not in tagging_lexicon().finite_verbs and not verb.endswith(("ed", "s")):
+            return None  # "a Facebook post": a noun, no verb
+        if tokens.tags[last] == ")":  # "the Institute for Fiscal Studies (IFS) said"
+            last = tokens.tags.rindex("(", first, last) - 1
+        for joint in range(last, first, -1):  # "Chamber of Mines" is one name, "Reuters in London" not
+            if tokens.tags[joint] == "O" and self.text[tokens.starts[joint] : tokens.ends[joint]] not in ("of", "for"):
+                first = joint + 1
+                break
+        mention = self.text[tokens.starts[first] : tokens.ends[last]]
+        speaker = _in_running_text(_without_tickers(_plain(mention)))
+        if described:
+            person = not _thing(speaker)  # the sources, a spokesman
+        else:  # Lars Lund, Deputy minister Janusz Kaczurba
+            person = tokens.tags[first - 1 : first] in ("R", "T") or self._names_person(mention, tokens.starts[first])
+        if person:
+            return None  # a person or people report last
+        return _Described(tokens.ends[last], speaker, THING)
+
+    def _names_person(self, mention: str, at: int) -> bool:
+        """Whether capitalised words name a person: a given name or honorific, or the
+        surname of someone the text names in full (Kaczurba after Janusz Kaczurba)."""
+        if _thing(_without_tickers(mention)):
+            return False
+        words = tuple(word for word in mention.split() if word not in ("and", "&", "of", "for"))
+        if len(words) == 1 and words[0].lower() in tagging_lexicon().roles:
+            return True  # "Ministers insist": people named by role, at the start of a sentence
+        person = self._full_name(words, at)
+        return person != words or self.gender_of(person) is not None or bool(self.titles_of(person) & _titles())
+
 
     def holder_of(self, role: str, at: int) -> str | None:
         """The person last named before ``at`` with a title fitting ``role`` ("the senator").
@@ -916,8 +985,8 @@ def _pronoun_described(pronoun: str, at: int, described: _Described | None, name
     """The speaker described by role that an unresolved *he*, *she* or *it* at ``at``
     stands for: the last speaker of the document, when a role describes one person of
     a fitting gender and nobody is named since ("a spokesman for the council said …
-    “…,” he said"), or an organisation or a document for *it* ("the report said …
-    “…,” it added"), and it is near.
+    “…,” he said"), or, for *it*, the organisation or document that spoke or reported
+    last before it, quoted or not ("Harbor Corp said … “…,” it added"), when near.
 
     >>> names = Names("A spokesman spoke. Then he left.")
     >>> _pronoun_described("he", 24, _Described(11, "a spokesman", "male"), names)
@@ -927,9 +996,16 @@ def _pronoun_described(pronoun: str, at: int, described: _Described | None, name
     >>> _pronoun_described("it", 24, _Described(11, "the report", THING), names)
     'the report'
     """
+    wanted = _pronoun_kinds()[pronoun]
+    if wanted == THING:
+        reporting = names.thing_reporting_before(at)
+        # A description in the text ("the department said") gives way to a speaker
+        # quoted before it, who may be named ("the U.S. Agriculture Department").
+        named = reporting is not None and not reporting.speaker[:1].islower()
+        if reporting is not None and (described is None or (reporting.end > described.end and named)):
+            described = reporting
     if described is None or at - described.end > _ANTECEDENT_WINDOW:
         return None
-    wanted = _pronoun_kinds()[pronoun]
     if THING in (described.kind, wanted):
         return described.speaker if described.kind == wanted else None
     if described.kind not in (None, wanted) or names.someone_named_between(described.end, at):
