@@ -7,12 +7,14 @@ and maps every mention to one canonical form:
 - a surname goes to the one full name that ends with it ("Trump" -> "Donald
   Trump"); when several people share it, honorifics and given names decide the
   gender ("Mrs. Clinton" never becomes "Bill Clinton"), then the nearest one;
-- a pronoun goes to the person it refers to: the nearest sentence before it
+- *he* or *she* goes to the person it refers to: the nearest sentence before it
   that names a person of a fitting gender, and the first such person in it (never
   the name right before a relative clause whose subject it is: in "Ruiz, whom she
-  called", *she* is not Ruiz); where
-  nobody is named, to the speaker just before it described by role ("a spokesman
-  for the council" for *he*, "the report" for *it*);
+  called", *she* is not Ruiz); where nobody is named, to the speaker just before
+  it described by role ("a spokesman for the council");
+- *it* goes to the organisation or document, *they* to the people or groups, that
+  spoke or reported last before it ("the report", "Harbor Corp", "trade sources",
+  "Lars Lund and Ana Ruiz");
 - a described speaker goes to the name beside it ("Putin's adviser, Yuri
   Ushakov"), to the person holding that title ("the senator"), or to the
   owner of a document ("the statement" after "the Kremlin's statement");
@@ -40,7 +42,16 @@ import regex
 from quotes import lexicons
 from quotes.attribution import Attribution
 from quotes.spans import COMBINING_ACCENTS
-from quotes.tagging import WORD_SIGNS, LowercaseWords, lexicon as tagging_lexicon, lowercase_words, particle_joined, sentence_boundary, tag
+from quotes.tagging import (
+    WORD_SIGNS,
+    LowercaseWords,
+    Tokens,
+    lexicon as tagging_lexicon,
+    lowercase_words,
+    particle_joined,
+    sentence_boundary,
+    tag,
+)
 
 MALE, FEMALE = "male", "female"
 _MALE_HONORIFICS = frozenset({"Mr.", "Mr", "Sir", "Lord", "King", "Prince", "Father", "Rabbi"})
@@ -53,10 +64,11 @@ _FIRST_NAME_TITLES = frozenset({"Sir", "Dame"})
 _ARTICLES = frozenset({"the ", "the\u00a0"})  # before a name, an article makes it a thing's
 _ANTECEDENT_WINDOW = 1000  # characters before a pronoun where its antecedent is looked for
 _THING_WINDOW = 600  # characters before an *it* where the organisation it stands for is looked for
-# In tags (quotes/tagging.py): the subject of a reporting verb, a described thing
-# (the company, the Bank) or capitalised words (Harbor Mining Corp, Bell and Howell,
-# Chamber of Mines, Institute for Fiscal Studies (IFS)).
-_REPORTING_SUBJECT = regex.compile(r"(?:(D[Aa]*R)|D?(N+(?:[OC]N+)*(?:\(N\))?))(?=[VvK])")
+# In tags (quotes/tagging.py): the subject of a reporting verb, described (the company,
+# trade sources, ministry officials and Western diplomats) or capitalised words (the
+# Bank, Harbor Mining Corp, Bell and Howell, Chamber of Mines, Institute for Fiscal
+# Studies (IFS)).
+_REPORTING_SUBJECT = regex.compile(r"(?:(D?[Aa]*[wNR]*R(?:CD?[Aa]*[wNR]*R)*)|D?(N+(?:[OC]N+)*(?:\(N\))?))(?=[VvK])")
 _LOOK_BACK = 20_000  # how far back a role's holder or a document's owner is looked for
 _NEIGHBOURHOOD = 200_000  # in a longer text, names are looked up in blocks of this size around a mention
 _MARGIN = 10_000  # and this far into the blocks beside it
@@ -454,32 +466,39 @@ class Names:
 
     # -- described speakers ---------------------------------------------------------
 
-    def thing_reporting_before(self, at: int) -> _Described | None:
-        """The organisation or document that is the subject of the last reporting verb
-        before ``at`` outside quotations, in the characters a pronoun's antecedent is
-        looked for in: what an *it* that speaks stands for ("Harbor Corp said sales
-        rose. … it added"). A person, or a group of several, is not one.
+    def reporting_before(self, at: int, kind: str) -> _Described | None:
+        """The last subject of a reporting verb of a ``kind`` before ``at``, outside
+        quotations, in the characters a pronoun's antecedent is looked for in: THING,
+        an organisation or a document ("Harbor Corp said sales rose. … it added"), or
+        MANY, people or groups ("economists said … they added"). What an *it* or a
+        *they* that speaks stands for.
 
-        >>> text = "Harbor Mining Corp said sales rose. Later it added more."
-        >>> names = Names(text)
-        >>> names.thing_reporting_before(text.index("it added"))
+        >>> text = "Harbor Mining Corp said sales rose, a spokesman said. Later it added more."
+        >>> Names(text).reporting_before(text.index("it added"), THING)
         _Described(end=18, speaker='Harbor Mining Corp', kind='thing')
+        >>> text = "Orders fell, trade sources said. They gave no details."
+        >>> Names(text).reporting_before(text.index("They"), MANY)
+        _Described(end=26, speaker='trade sources', kind='many')
         >>> text = "Lars Lund said sales rose. Later it added more."
-        >>> Names(text).thing_reporting_before(text.index("it added")) is None
+        >>> Names(text).reporting_before(text.index("it added"), THING) is None
         True
         """
         start = max(0, at - _THING_WINDOW)
         quoted = [(max(a - 1, start), min(b + 1, at)) for a, b in self.quoted if b > start and a < at]
         tokens = tag(self.text, start, at, quoted, self._lowercase)  # "Ministers insist": no name
-        found = None
-        for found in _REPORTING_SUBJECT.finditer(tokens.tags):
-            pass  # the last one
-        if found is None:
-            return None
+        for found in reversed(list(_REPORTING_SUBJECT.finditer(tokens.tags))):
+            subject = self._reporting_subject(tokens, found)
+            if subject is not None and subject.kind == kind:
+                return subject
+        return None
+
+    def _reporting_subject(self, tokens: Tokens, found: regex.Match) -> _Described | None:
+        """The subject a match of _REPORTING_SUBJECT finds, with its kind (THING, MANY
+        or PERSON), or None where it is no subject."""
         described = found.group(1) is not None
         first, last = found.start(1 if described else 2), found.end() - 1
         if tokens.tags[first - 1 : first] == "O" or tokens.tags[found.start() - 1 : found.start()] == "O":
-            return None  # "monitored in Nicosia said": the name is no subject, the subject unknown
+            return None  # "monitored in Nicosia said": the name is no subject
         verb = self.text[tokens.starts[found.end()] : tokens.ends[found.end()]]
         if verb not in tagging_lexicon().finite_verbs and not verb.endswith(("ed", "s")):
             return None  # "a Facebook post": a noun, no verb
@@ -491,13 +510,28 @@ class Names:
                 break
         mention = self.text[tokens.starts[first] : tokens.ends[last]]
         speaker = _in_running_text(_without_tickers(_plain(mention)))
-        if described:
-            person = not _thing(speaker)  # the sources, a spokesman
-        else:  # Lars Lund, Deputy minister Janusz Kaczurba
-            person = tokens.tags[first - 1 : first] in ("R", "T") or self._names_person(mention, tokens.starts[first])
-        if person:
-            return None  # a person or people report last
-        return _Described(tokens.ends[last], speaker, THING)
+        if described:  # trade sources, the company, a spokesman
+            head = self.text[tokens.starts[last] : tokens.ends[last]].lower()
+            kind = MANY if head in _plural_nouns() else THING if _thing(speaker) else PERSON
+        else:  # Harbor Corp, Harbor Corp and Lund Partners, Ministers, Lars Lund
+            kind = self._kind_of_name(mention, tokens.starts[first], tokens.tags[first - 1 : first])
+            if kind == MANY and " " not in mention:
+                speaker = mention.lower()  # "Officials said", opening a sentence
+        return _Described(tokens.ends[last], speaker, kind)
+
+    def _kind_of_name(self, mention: str, at: int, tag_before: str) -> str:
+        """THING, MANY or PERSON for capitalised words that report."""
+        words = mention.split()
+        if len(words) == 1 and words[0].lower() in _plural_nouns():
+            return MANY  # "Ministers insist": people named by role, opening a sentence
+        parts = regex.split(r"\s+(?:and|&)\s+", mention)
+        if len(parts) > 1 and (all(self._names_person(part, at) for part in parts) or all(map(_thing, parts))):
+            # Lars Lund and Ana Ruiz, Harbor Corp and Lund Partners Inc; not Bell and
+            # Howell, nor the Finance and Economy Ministry
+            return MANY
+        if tag_before in ("R", "T") or self._names_person(mention, at):
+            return PERSON  # Deputy minister Janusz Kaczurba
+        return THING
 
     def _names_person(self, mention: str, at: int) -> bool:
         """Whether capitalised words name a person: a given name or honorific, or the
@@ -997,16 +1031,17 @@ def _pronoun_described(pronoun: str, at: int, described: _Described | None, name
     'the report'
     """
     wanted = _pronoun_kinds()[pronoun]
-    if wanted == THING:
-        reporting = names.thing_reporting_before(at)
-        # A description in the text ("the department said") gives way to a speaker
-        # quoted before it, who may be named ("the U.S. Agriculture Department").
-        named = reporting is not None and not reporting.speaker[:1].islower()
-        if reporting is not None and (described is None or (reporting.end > described.end and named)):
-            described = reporting
+    if wanted in (THING, MANY):
+        reporting = names.reporting_before(at, wanted)
+        if reporting is not None:
+            # A description in the text ("the department said") gives way to a speaker
+            # quoted before it, who may be named ("the U.S. Agriculture Department").
+            named = not reporting.speaker[:1].islower()
+            if described is None or described.kind != wanted or (reporting.end > described.end and named):
+                described = reporting
     if described is None or at - described.end > _ANTECEDENT_WINDOW:
         return None
-    if THING in (described.kind, wanted):
+    if wanted in (THING, MANY) or described.kind in (THING, MANY):
         return described.speaker if described.kind == wanted else None
     if described.kind not in (None, wanted) or names.someone_named_between(described.end, at):
         return None
@@ -1024,19 +1059,52 @@ def _last_described(described: _Described | None, attribution: Attribution, spea
     role = _person_role(speaker)
     if role is not None:
         return _Described(attribution.speaker_end, speaker, _role_genders().get(role))
+    if _many(speaker):
+        return _Described(attribution.speaker_end, speaker, MANY)
     if _thing(speaker):
         return _Described(attribution.speaker_end, speaker, THING)
     return None
 
 
 THING = "thing"  # the kind of *it* in pronouns.tsv: an organisation or a document
+MANY = "many"  # the number of *they* in pronouns.tsv: people or groups
+PERSON = "person"  # one person, of either gender
 
 
 @cache
 def _pronoun_kinds() -> dict[str, str]:
     """The pronouns an unresolved mention may be, with the kind each stands for:
-    he male, she female, it thing (pronouns.tsv)."""
-    return {row[0]: row[1] for row in lexicons.table("pronouns") if row[0] in ("he", "she", "it")}
+    he male, she female, it thing, they many (pronouns.tsv).
+
+    >>> _pronoun_kinds()["they"]
+    'many'
+    """
+    kinds = {row[0]: row[1] for row in lexicons.table("pronouns") if row[0] in ("he", "she", "it")}
+    kinds.update({row[0]: row[2] for row in lexicons.table("pronouns") if row[0] == "they"})
+    return kinds
+
+
+@cache
+def _plural_nouns() -> frozenset[str]:
+    """The plural forms of roles.txt and groups.txt: officials, sources, companies."""
+    plurals = set()
+    for line in (*lexicons.lines("roles.txt"), *lexicons.lines("groups.txt")):
+        forms = [form.strip() for form in line.split(",")]
+        plurals.update(form.split()[-1].lower() for form in forms[1:] if form.endswith(("s", "men", "people", "ren")))
+    return frozenset(plurals)
+
+
+@lru_cache(maxsize=4096)
+def _many(speaker: str) -> bool:
+    """Whether a speaker is several people or groups: described (trade sources, the
+    companies) or named together (Lars Lund and Ana Ruiz).
+
+    >>> _many("trade sources"), _many("Lars Lund and Ana Ruiz"), _many("a spokesman for the workers")
+    (True, True, False)
+    """
+    if _head_in(speaker.lower(), _plural_nouns()) is not None:
+        return True
+    return " and " in speaker and not _thing(speaker)
 
 
 @lru_cache(maxsize=4096)  # speakers repeat from quotation to quotation
