@@ -16,8 +16,9 @@ and maps every mention to one canonical form:
   spoke or reported last before it ("the report", "Harbor Corp", "trade sources",
   "Lars Lund and Ana Ruiz");
 - a described speaker goes to the name beside it ("Putin's adviser, Yuri
-  Ushakov"), to the person holding that title ("the senator"), or to the
-  owner of a document ("the statement" after "the Kremlin's statement");
+  Ushakov"), to the person holding that title ("the senator"), to the
+  owner of a document ("the statement" after "the Kremlin's statement"), or to
+  the organisation named reporting before it ("the company" after "Pennzoil said");
 - *who* goes to the noun phrase before it.
 
 >>> text = "US President Donald Trump spoke. Later, Trump said he was done."
@@ -64,6 +65,9 @@ _FIRST_NAME_TITLES = frozenset({"Sir", "Dame"})
 _ARTICLES = frozenset({"the ", "the\u00a0"})  # before a name, an article makes it a thing's
 _ANTECEDENT_WINDOW = 1000  # characters before a pronoun where its antecedent is looked for
 _THING_WINDOW = 600  # characters before an *it* where the organisation it stands for is looked for
+# Descriptions that stand for any organisation named before them ("the company" after
+# "Pennzoil said"); others of groups.txt only for one whose name holds them ("the bank").
+_ANY_ORGANISATION = frozenset({"company", "firm", "group", "concern"})
 # In tags (quotes/tagging.py): the subject of a reporting verb, described (the company,
 # trade sources, ministry officials and Western diplomats) or capitalised words (the
 # Bank, Harbor Mining Corp, Bell and Howell, Chamber of Mines, Institute for Fiscal
@@ -483,14 +487,40 @@ class Names:
         >>> Names(text).reporting_before(text.index("it added"), THING) is None
         True
         """
+        for subject in self._reporting_subjects(at):
+            if subject.kind == kind:
+                return subject
+        return None
+
+    def organisation_described(self, noun: str, at: int) -> str | None:
+        """The organisation a description at ``at`` stands for: the last one named as
+        the subject of a reporting verb before it, in the characters a pronoun's
+        antecedent is looked for in. "the company" (or firm, group) stands for any
+        organisation; "the bank", "the ministry" only for one whose name says so.
+
+        >>> text = "Harbor Mining Corp said sales rose. Later the company said more."
+        >>> Names(text).organisation_described("company", text.index("the company"))
+        'Harbor Mining Corp'
+        >>> Names(text).organisation_described("bank", text.index("the company")) is None
+        True
+        """
+        for subject in self._reporting_subjects(at):
+            named = subject.kind == THING and not subject.speaker[:1].islower()
+            document = subject.speaker.split()[-1].lower() in _document_nouns()  # "Finance Ministry statement"
+            if named and not document and (noun in _ANY_ORGANISATION or noun in subject.speaker.lower().split()):
+                return subject.speaker
+        return None
+
+    def _reporting_subjects(self, at: int) -> Iterator[_Described]:
+        """The subjects of reporting verbs before ``at``, outside quotations and in the
+        characters a pronoun's antecedent is looked for in, the last first."""
         start = max(0, at - _THING_WINDOW)
         quoted = [(max(a - 1, start), min(b + 1, at)) for a, b in self.quoted if b > start and a < at]
         tokens = tag(self.text, start, at, quoted, self._lowercase)  # "Ministers insist": no name
         for found in reversed(list(_REPORTING_SUBJECT.finditer(tokens.tags))):
             subject = self._reporting_subject(tokens, found)
-            if subject is not None and subject.kind == kind:
-                return subject
-        return None
+            if subject is not None:
+                yield subject
 
     def _reporting_subject(self, tokens: Tokens, found: regex.Match) -> _Described | None:
         """The subject a match of _REPORTING_SUBJECT finds, with its kind (THING, MANY
@@ -1085,6 +1115,18 @@ def _pronoun_kinds() -> dict[str, str]:
 
 
 @cache
+def _document_nouns() -> frozenset[str]:
+    """The singular nouns of documents.txt: statement, report."""
+    return frozenset(line.split(",")[0].strip() for line in lexicons.lines("documents.txt"))
+
+
+@cache
+def _organisation_nouns() -> frozenset[str]:
+    """The singular nouns of groups.txt: company, bank, ministry."""
+    return frozenset(line.split(",")[0].strip() for line in lexicons.lines("groups.txt"))
+
+
+@cache
 def _plural_nouns() -> frozenset[str]:
     """The plural forms of roles.txt and groups.txt: officials, sources, companies."""
     plurals = set()
@@ -1240,7 +1282,11 @@ def _canonical(text: str, attribution: Attribution, names: Names, speakers: dict
     if person:
         return person
     owner = names.owner_of(head, attribution.speaker_start)
-    return owner or _plain(mention)
+    if owner:
+        return owner
+    if tags in ("DR", "R") and head.lower() in _organisation_nouns():  # the company, the bank
+        return names.organisation_described(head.lower(), attribution.speaker_start) or _plain(mention)
+    return _plain(mention)
 
 
 _PLACE = regex.compile(r"\s+(?:of|from|at|on|in)\s+")
