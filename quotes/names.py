@@ -64,7 +64,7 @@ _POSSESSIVE = ("’s", "'s")
 _FIRST_NAME_TITLES = frozenset({"Sir", "Dame"})
 _ARTICLES = frozenset({"the ", "the\u00a0"})  # before a name, an article makes it a thing's
 _ANTECEDENT_WINDOW = 1000  # characters before a pronoun where its antecedent is looked for
-_THING_WINDOW = 600  # characters before an *it* where the organisation it stands for is looked for
+_THING_WINDOW = 600  # characters before an *it*, a *they* or "the company" where what it stands for is looked for
 # Descriptions that stand for any organisation named before them ("the company" after
 # "Pennzoil said"); others of groups.txt only for one whose name holds them ("the bank").
 _ANY_ORGANISATION = frozenset({"company", "firm", "group", "concern"})
@@ -574,7 +574,6 @@ class Names:
         person = self._full_name(words, at)
         return person != words or self.gender_of(person) is not None or bool(self.titles_of(person) & _titles())
 
-
     def holder_of(self, role: str, at: int) -> str | None:
         """The person last named before ``at`` with a title fitting ``role`` ("the senator").
 
@@ -1049,8 +1048,9 @@ def _pronoun_described(pronoun: str, at: int, described: _Described | None, name
     """The speaker described by role that an unresolved *he*, *she* or *it* at ``at``
     stands for: the last speaker of the document, when a role describes one person of
     a fitting gender and nobody is named since ("a spokesman for the council said …
-    “…,” he said"), or, for *it*, the organisation or document that spoke or reported
-    last before it, quoted or not ("Harbor Corp said … “…,” it added"), when near.
+    “…,” he said"), or, for *it* or *they*, the organisation or document, or the
+    people or groups, that spoke or reported last before it, quoted or not ("Harbor
+    Corp said … “…,” it added", "trade sources said … they added"), when near.
 
     >>> names = Names("A spokesman spoke. Then he left.")
     >>> _pronoun_described("he", 24, _Described(11, "a spokesman", "male"), names)
@@ -1139,14 +1139,15 @@ def _plural_nouns() -> frozenset[str]:
 @lru_cache(maxsize=4096)
 def _many(speaker: str) -> bool:
     """Whether a speaker is several people or groups: described (trade sources, the
-    companies) or named together (Lars Lund and Ana Ruiz).
+    companies) or named together in full (Lars Lund and Ana Ruiz, not Bell and Howell).
 
-    >>> _many("trade sources"), _many("Lars Lund and Ana Ruiz"), _many("a spokesman for the workers")
+    >>> _many("trade sources"), _many("Lars Lund and Ana Ruiz"), _many("Bell and Howell")
     (True, True, False)
     """
     if _head_in(speaker.lower(), _plural_nouns()) is not None:
         return True
-    return " and " in speaker and not _thing(speaker)
+    parts = speaker.split(" and ")
+    return len(parts) > 1 and not _thing(speaker) and all(len(part.split()) > 1 for part in parts)
 
 
 @lru_cache(maxsize=4096)  # speakers repeat from quotation to quotation
