@@ -65,9 +65,6 @@ _FIRST_NAME_TITLES = frozenset({"Sir", "Dame"})
 _ARTICLES = frozenset({"the ", "the\u00a0"})  # before a name, an article makes it a thing's
 _ANTECEDENT_WINDOW = 1000  # characters before a pronoun where its antecedent is looked for
 _THING_WINDOW = 600  # characters before an *it*, a *they* or "the company" where what it stands for is looked for
-# Descriptions that stand for any organisation named before them ("the company" after
-# "Pennzoil said"); others of groups.txt only for one whose name holds them ("the bank").
-_ANY_ORGANISATION = frozenset({"company", "firm", "group", "concern"})
 # In tags (quotes/tagging.py): the subject of a reporting verb, described (the company,
 # trade sources, ministry officials and Western diplomats) or capitalised words (the
 # Bank, Harbor Mining Corp, Bell and Howell, Chamber of Mines, Institute for Fiscal
@@ -507,7 +504,8 @@ class Names:
         for subject in self._reporting_subjects(at):
             named = subject.kind == THING and not subject.speaker[:1].islower()
             document = subject.speaker.split()[-1].lower() in _document_nouns()  # "Finance Ministry statement"
-            if named and not document and (noun in _ANY_ORGANISATION or noun in subject.speaker.lower().split()):
+            any_organisation = noun in lexicons.words("organisation_descriptions")
+            if named and not document and (any_organisation or noun in subject.speaker.lower().split()):
                 return subject.speaker
         return None
 
