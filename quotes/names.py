@@ -64,7 +64,7 @@ _POSSESSIVE = ("’s", "'s")
 _FIRST_NAME_TITLES = frozenset({"Sir", "Dame"})
 _ARTICLES = frozenset({"the ", "the\u00a0"})  # before a name, an article makes it a thing's
 _ANTECEDENT_WINDOW = 1000  # characters before a pronoun where its antecedent is looked for
-_THING_WINDOW = 600  # characters before an *it*, a *they* or "the company" where what it stands for is looked for
+_REPORTING_WINDOW = 600  # characters before an *it*, a *they* or "the company" where what it stands for is looked for
 # In tags (quotes/tagging.py): the subject of a reporting verb, described (the company,
 # trade sources, ministry officials and Western diplomats) or capitalised words (the
 # Bank, Harbor Mining Corp, Bell and Howell, Chamber of Mines, Institute for Fiscal
@@ -197,12 +197,10 @@ class Names:
         self.focus = 0  # the offset of the mention being resolved
         self._chunks: dict[int, _ChunkNames] = {}  # chunk number -> the names in it, as far as scanned
         self._genders: dict[tuple[tuple[str, ...], int], str | None] = {}  # (person, block) -> gender
-        self._lowercase_words: LowercaseWords | None = None
+        self._lowercase_words = lowercase_words(text)  # looked up in the text only when asked
 
     def _lowercase(self) -> LowercaseWords:
-        """The words the text writes in lower case, for tagging (made on first use)."""
-        if self._lowercase_words is None:
-            self._lowercase_words = lowercase_words(self.text)
+        """The words the text writes in lower case, for tagging."""
         return self._lowercase_words
 
     def occurrences_between(self, start: int, end: int) -> list[Occurrence]:
@@ -501,10 +499,11 @@ class Names:
         >>> Names(text).organisation_described("bank", text.index("the company")) is None
         True
         """
+        any_organisation = noun in lexicons.words("organisation_descriptions")
         for subject in self._reporting_subjects(at):
             named = subject.kind == THING and not subject.speaker[:1].islower()
-            document = subject.speaker.split()[-1].lower() in _document_nouns()  # "Finance Ministry statement"
-            any_organisation = noun in lexicons.words("organisation_descriptions")
+            # never a document: "the Finance Ministry statement said"
+            document = subject.speaker.split()[-1].lower() in _first_forms("documents.txt")
             if named and not document and (any_organisation or noun in subject.speaker.lower().split()):
                 return subject.speaker
         return None
@@ -512,7 +511,7 @@ class Names:
     def _reporting_subjects(self, at: int) -> Iterator[_Described]:
         """The subjects of reporting verbs before ``at``, outside quotations and in the
         characters a pronoun's antecedent is looked for in, the last first."""
-        start = max(0, at - _THING_WINDOW)
+        start = max(0, at - _REPORTING_WINDOW)
         quoted = [(max(a - 1, start), min(b + 1, at)) for a, b in self.quoted if b > start and a < at]
         tokens = tag(self.text, start, at, quoted, self._lowercase)  # "Ministers insist": no name
         for found in reversed(list(_REPORTING_SUBJECT.finditer(tokens.tags))):
@@ -525,7 +524,7 @@ class Names:
         or PERSON), or None where it is no subject."""
         described = found.group(1) is not None
         first, last = found.start(1 if described else 2), found.end() - 1
-        if tokens.tags[first - 1 : first] == "O" or tokens.tags[found.start() - 1 : found.start()] == "O":
+        if tokens.tags[found.start() - 1 : found.start()] == "O":
             return None  # "monitored in Nicosia said": the name is no subject
         verb = self.text[tokens.starts[found.end()] : tokens.ends[found.end()]]
         if verb not in tagging_lexicon().finite_verbs and not verb.endswith(("ed", "s")):
@@ -1107,21 +1106,19 @@ def _pronoun_kinds() -> dict[str, str]:
     >>> _pronoun_kinds()["they"]
     'many'
     """
-    kinds = {row[0]: row[1] for row in lexicons.table("pronouns") if row[0] in ("he", "she", "it")}
-    kinds.update({row[0]: row[2] for row in lexicons.table("pronouns") if row[0] == "they"})
-    return kinds
+    rows = [row for row in lexicons.table("pronouns") if row[0] in ("he", "she", "it", "they")]
+    return {row[0]: row[2] if row[0] == "they" else row[1] for row in rows}  # *they*: its number
 
 
 @cache
-def _document_nouns() -> frozenset[str]:
-    """The singular nouns of documents.txt: statement, report."""
-    return frozenset(line.split(",")[0].strip() for line in lexicons.lines("documents.txt"))
+def _first_forms(*names: str) -> frozenset[str]:
+    """The first form of each line of noun lexicons (its singular): roles.txt gives
+    spokesman, groups.txt company, documents.txt statement.
 
-
-@cache
-def _organisation_nouns() -> frozenset[str]:
-    """The singular nouns of groups.txt: company, bank, ministry."""
-    return frozenset(line.split(",")[0].strip() for line in lexicons.lines("groups.txt"))
+    >>> {"company", "statement"} <= _first_forms("groups.txt", "documents.txt")
+    True
+    """
+    return frozenset(line.split(",")[0].strip() for name in names for line in lexicons.lines(name))
 
 
 @cache
@@ -1156,7 +1153,7 @@ def _person_role(speaker: str) -> str | None:
     >>> _person_role("the Peking representative of a Japanese bank"), _person_role("the statement")
     ('representative', None)
     """
-    return _head_in(speaker, _person_roles())
+    return _head_in(speaker, _first_forms("roles.txt"))
 
 
 @lru_cache(maxsize=4096)
@@ -1167,7 +1164,7 @@ def _thing(speaker: str) -> bool:
     >>> _thing("the staff letter"), _thing("Harbor Securities"), _thing("Tom Berg"), _thing("officials")
     (True, True, False, False)
     """
-    if _head_in(speaker, _thing_nouns()) is not None:
+    if _head_in(speaker, _first_forms("groups.txt", "documents.txt")) is not None:
         return True
     words = speaker.split()
     return words[-1] in lexicons.words("organisation_words") and words[0] not in _given_names()
@@ -1184,20 +1181,6 @@ def _head_in(speaker: str, nouns: frozenset[str]) -> str | None:
 
 
 _ROLE_COMPLEMENT = frozenset(("of", "for", "at", "with", "in", "from", "to", "on"))
-
-
-@cache
-def _person_roles() -> frozenset[str]:
-    """The roles of roles.txt that describe one person: the first form of each line."""
-    return frozenset(line.split(",")[0].strip() for line in lexicons.lines("roles.txt"))
-
-
-@cache
-def _thing_nouns() -> frozenset[str]:
-    """The nouns that describe one group or one document: the first forms of groups.txt
-    and documents.txt."""
-    lines = (*lexicons.lines("groups.txt"), *lexicons.lines("documents.txt"))
-    return frozenset(line.split(",")[0].strip() for line in lines)
 
 
 @cache
@@ -1283,7 +1266,7 @@ def _canonical(text: str, attribution: Attribution, names: Names, speakers: dict
     owner = names.owner_of(head, attribution.speaker_start)
     if owner:
         return owner
-    if tags in ("DR", "R") and head.lower() in _organisation_nouns():  # the company, the bank
+    if tags in ("DR", "R") and head.lower() in _first_forms("groups.txt"):  # the company, the bank
         return names.organisation_described(head.lower(), attribution.speaker_start) or _plain(mention)
     return _plain(mention)
 
