@@ -56,6 +56,10 @@ def local_session(cores: int = 2):
     from pyspark.sql import SparkSession
 
     package_root = str(Path(quotes.__file__).resolve().parent.parent)
+    # A local session starts its Python workers with $PYSPARK_PYTHON, else with the
+    # first python3 on the PATH (spark.pyspark.python is not read in local mode): from a
+    # virtual environment not on the PATH, that one lacks this package's dependencies.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     session = (
         SparkSession.builder.master(f"local[{cores}]")
         .appName("quotes")
