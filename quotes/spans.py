@@ -12,7 +12,9 @@ stack of open quotations:
 - a quotation inside a quotation stays part of the outer one;
 - at a paragraph end, an open quotation continues only if the next paragraph
   opens again (a quotation over several paragraphs); otherwise the open mark is
-  given up, so one unbalanced mark never swallows the rest of the document;
+  given up, so one unbalanced mark never swallows the rest of the document, unless
+  what it opened reads as whole sentences whose closing mark was left out (it then
+  ends with its paragraph, or at the comma before a cue: “We will stay, he said.);
   a text with no line breaks is given the same protection by giving up a
   quotation that runs over 10,000 characters of one paragraph;
 - where the line breaks between such paragraphs were lost (He said: "One. "Two."),
@@ -95,12 +97,35 @@ _WORD = re.compile(r"[^\W\d_]+")
 _SENTENCE_END = frozenset(".!?")
 _DEEPEST = 8  # quotations open at once at most, and how far out a closing mark may reach
 _LONGEST = 10_000  # characters of one paragraph a quotation may run over before it is given up
+# An unclosed quotation longer than this at the end of its paragraph is more often a
+# text whose line breaks were lost (a quotation, then the rest of the article) than one
+# whose closing mark was left out.
+_LONGEST_UNCLOSED = 1_000
 
 
 @cache
 def _closers() -> dict[str, frozenset[str]]:
     """Opening mark -> the marks that may close it, from ``quote_pairs.tsv``."""
     return {row[0]: frozenset(row[1].split()) for row in lexicons.table("quote_pairs")}
+
+
+@cache
+def _cue_after_comma() -> re.Pattern:
+    """The last comma of a stretch followed, within five words, by a reporting verb, and
+    then by no quotation mark to the end: ", he said.", ", said Ana Ruiz, an analyst."
+
+    Not a comma after the first word (Moreover, the board stressed), nor one that opens a
+    clause of the author's (, and the company said), nor a verb with a clause of its own
+    after it (, said it would), where the cue is part of the quotation.
+    """
+    lex = lexicons.finite_forms
+    verbs = "|".join(sorted(lex("reporting_verbs") | lex("listener_verbs"), key=len, reverse=True))
+    conjunctions = "|".join(sorted(lexicons.words("conjunctions")))
+    pronouns = "|".join(sorted(row[0] for row in lexicons.table("pronouns")))
+    return re.compile(
+        rf"(?s)\S+\s.*(,)\s+(?!(?i:{conjunctions})\s)(?:[\w.'’\-]+\s+){{0,4}}?(?:{verbs})\b"
+        rf"(?!\s+(?:that|{pronouns})\s+\w)[^\"“”«»„]{{0,200}}$"
+    )
 
 
 @cache
@@ -168,7 +193,7 @@ class _Pairing:
             self.checked = max(self.checked, after)
         if self.stack:
             self._paragraph_ends(len(text))
-        self._give_up()
+        self._give_up(len(text))
         if not self.found:
             return self.found
         self.found.sort(key=lambda s: s.start)
@@ -198,7 +223,7 @@ class _Pairing:
                 outer.since = ahead
                 self.skip_at = ahead
             else:
-                self._give_up()
+                self._give_up(found.start())
 
     def _reopening_mark(self, at: int) -> str | None:
         """The mark at ``at`` if it reopens the outermost quotation in a new paragraph."""
@@ -212,11 +237,13 @@ class _Pairing:
         """Whether ``mark`` opens a quotation of the outermost open one's kind."""
         return mark in self.closers and bool(self.closers[mark] & self.closers[self.stack[0].mark])
 
-    def _give_up(self) -> None:
+    def _give_up(self, paragraph_end: int | None = None) -> None:
         """End every open quotation at a paragraph end with no closing mark.
 
-        The outermost one closes at a possessive-shaped ’ if it saw one; otherwise
-        it is dropped. Quotations closed inside dropped ones come out on their own.
+        The outermost one closes at a possessive-shaped ’ if it saw one; at the end of
+        its paragraph if it is whole sentences left unclosed there (see
+        ``_unclosed_sentences``); otherwise it is dropped. Quotations closed inside
+        dropped ones come out on their own.
         """
         stack, self.stack = self.stack, []
         if not stack:
@@ -225,8 +252,52 @@ class _Pairing:
         if outer.fallback:
             at, resume = outer.fallback
             self._emit(outer, at, resume, self.text[at:resume])
+        elif len(stack) == 1 and paragraph_end is not None and self._unclosed_sentences(outer, paragraph_end):
+            end = self._unclosed_end(outer, paragraph_end)
+            self._emit(outer, end, end, "")
+            return
         for frame in stack:
             self.found.extend(s for s in frame.inner if s.start >= resume)
+
+    def _unclosed_sentences(self, frame: _Open, paragraph_end: int) -> bool:
+        """Whether an open quotation reads as whole sentences whose closing mark was
+        left out (or cut off with the end of the text): its mark opens the paragraph,
+        or follows a colon or the end of a sentence, a capital letter follows it, and
+        the paragraph ends with the end of a sentence.
+
+        >>> [s.text for s in find_spans('He said: “We will stay.\\n\\nThen he left.')]
+        ['We will stay.']
+        >>> [s.text for s in find_spans('Their “plan was\\n\\nThen he left.')]
+        []
+        """
+        text = self.text
+        if frame.inner or paragraph_end - frame.start > _LONGEST_UNCLOSED or frame.line_start == 0 and paragraph_end == len(text):
+            return False
+        if frame.paragraphs == 1:
+            before = text[frame.line_start : frame.open_start].rstrip()
+            if before and before[-1] not in ":.!?":
+                return False
+            first = text[frame.start : frame.start + 1]
+        else:  # the paragraph opened again with a mark, at frame.since
+            first = text[frame.since : frame.since + 3].lstrip("".join(self.closers))[:1]
+        ending = text[frame.start : paragraph_end].rstrip()
+        return first[:1].isupper() and ending[-1:] in _SENTENCE_END | {"…"}
+
+    def _unclosed_end(self, frame: _Open, paragraph_end: int) -> int:
+        """Where a quotation left unclosed ends: after the comma before a reporting verb
+        whose sentence ends the paragraph, where the closing mark was left out before
+        the cue; otherwise at the end of the paragraph.
+
+        >>> [s.text for s in find_spans('“We will stay, he said.\\n\\nThen he left.')]
+        ['We will stay,']
+        """
+        cue = _cue_after_comma().match(self.text, frame.start, paragraph_end)
+        if cue:
+            return cue.start(1) + 1
+        end = paragraph_end
+        while self.text[end - 1].isspace():
+            end -= 1
+        return end
 
     # -- marks ---------------------------------------------------------------
 

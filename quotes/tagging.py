@@ -152,7 +152,7 @@ def lexicon() -> _Lexicon:
         phrases=ordered,
         phrase_starts=frozenset(ordered) | frozenset(w[:1].upper() + w[1:] for w in ordered),
         speech_nouns=lexicons.words("speech_nouns"),
-        finite_verbs=_finite_forms("reporting_verbs") | _finite_forms("listener_verbs"),
+        finite_verbs=lexicons.finite_forms("reporting_verbs") | lexicons.finite_forms("listener_verbs"),
         possessive_pronouns=lexicons.words("possessive_pronouns"),
         standalone_determiners=lexicons.words("standalone_determiners"),
         not_adverbs=lexicons.words("not_adverbs"),
@@ -174,18 +174,6 @@ def _phrase_table(name: str) -> dict[str, tuple[str, ...]]:
     ('it',)
     """
     return {words[0]: tuple(words[1:]) for words in map(str.split, lexicons.lines(f"{name}.txt"))}
-
-
-def _finite_forms(name: str) -> frozenset[str]:
-    """The forms of a verb list other than the base form (its first) and the -ing form.
-
-    >>> sorted(_finite_forms("listener_verbs"))[:3]
-    ['assured', 'assures', 'briefed']
-    """
-    forms = set()
-    for line in lexicons.lines(f"{name}.txt"):
-        forms.update(form for form in line.split()[1:] if not form.endswith("ing"))
-    return frozenset(forms)
 
 
 def tag(

@@ -56,6 +56,20 @@ def words(name: str, language: str = LANGUAGE) -> frozenset[str]:
 
 
 @cache
+def finite_forms(name: str, language: str = LANGUAGE) -> frozenset[str]:
+    """The forms of a verb list other than the base form (each line's first) and the
+    -ing form: the forms that stand after their subject.
+
+    >>> sorted(finite_forms("listener_verbs"))[:3]
+    ['assured', 'assures', 'briefed']
+    """
+    forms = set()
+    for line in lines(f"{name}.txt", language):
+        forms.update(form for form in line.split()[1:] if not form.endswith("ing"))
+    return frozenset(forms)
+
+
+@cache
 def phrases(name: str, language: str = LANGUAGE) -> tuple[str, ...]:
     """Every line of ``<name>.txt`` as one phrase, longest first (for regex alternation).
 
