@@ -70,6 +70,11 @@ _REPORTING_WINDOW = 600  # characters before an *it*, a *they* or "the company" 
 # Bank, Harbor Mining Corp, Bell and Howell, Chamber of Mines, Institute for Fiscal
 # Studies (IFS)).
 _REPORTING_SUBJECT = regex.compile(r"(?:(D?[Aa]*[wNR]*R(?:CD?[Aa]*[wNR]*R)*)|D?(N+(?:[OC]N+)*(?:\(N\))?))(?=[VvK])")
+# A surname alone this close (in characters) after someone was named in full with it is
+# that person, whoever else bears it.
+_JUST_NAMED = 300
+_HEADLINE = 300  # characters a headline runs to at most
+_SENTENCE_OPENERS = frozenset(".!?:\"“”'‘’\n\r")  # what may stand right before a sentence's first word
 _LOOK_BACK = 20_000  # how far back a role's holder or a document's owner is looked for
 _NEIGHBOURHOOD = 200_000  # in a longer text, names are looked up in blocks of this size around a mention
 _MARGIN = 10_000  # and this far into the blocks beside it
@@ -343,7 +348,7 @@ class Names:
             return tokens
         if len(longer) == 1:
             return longer[0]
-        return self._nearest(longer, at)
+        return self._meant(longer, at)
 
     def _named_in_full(self, given_name: str, at: int) -> tuple[str, ...] | None:
         """The person last named in full before ``at`` with this given name: "Sir Tom"
@@ -357,15 +362,79 @@ class Names:
                 return occurrence.tokens
         return None
 
-    def _nearest(self, people: list[tuple[str, ...]], at: int) -> tuple[str, ...]:
-        """Of several people, the one named in full most recently before ``at``."""
-        best = people[0]
+    def _meant(self, people: list[tuple[str, ...]], at: int) -> tuple[str, ...]:
+        """Of several people named in full with one surname, the one the surname alone
+        stands for at ``at``: the one named last, when that was just before (Bill Clinton
+        spoke to voters. Clinton said); further on, the one the text has named most often,
+        the first named of equals: the person the story is about, whom it calls by
+        surname, where the others keep their given names.
+
+        >>> names = Names("Hillary Clinton spoke. Bill Clinton came. " + "Then a long wait. " * 30 + "Clinton said no.")
+        >>> names._meant([("Hillary", "Clinton"), ("Bill", "Clinton")], 600)
+        ('Hillary', 'Clinton')
+        >>> names._meant([("Hillary", "Clinton"), ("Bill", "Clinton")], 45)
+        ('Bill', 'Clinton')
+        """
+        named = []
         for mention in self.mentions_of(people[0][-1]):
             if mention.start >= at:
                 break
             if mention.tokens in people:
-                best = mention.tokens
-        return best
+                named.append(mention)
+        if not named:
+            return people[0]
+        # Only a name of three words at most that opens with a given name the lists know:
+        # a headline's or a sentence's first words run into names that are nobody's
+        # ("Understated Perez", "Neither Perelman", "Paul Ryan Trump").
+        plain = [m for m in named if len(m.tokens) <= 3 and self.gender_of(m.tokens)]
+        if not plain or at - plain[-1].start <= _JUST_NAMED:
+            return (plain or named)[-1].tokens
+        # Counted by given name, one person however written (Hillary Clinton, Hillary
+        # Rodham Clinton), in order of first use: the first of equals wins. Not counted:
+        # a headline's names, and "Will Sanders" opening "Will Sanders win?".
+        times: dict[str, int] = {}
+        latest: dict[str, tuple[str, ...]] = {}
+        for mention in plain:
+            given = mention.tokens[0]
+            times.setdefault(given, 0)
+            times[given] += not self._doubtful(mention)
+            latest[given] = mention.tokens
+        return latest[max(times, key=times.__getitem__)]
+
+    def _in_headline(self, at: int) -> bool:
+        """Whether offset ``at`` stands in a line that capitalises every long word: a
+        headline, whose names are counted as the story's ("Paul Ryan Trump" is not).
+
+        >>> text = "Paul Ryan Trump Snub Goes On\\n\\nDonald Trump spoke."
+        >>> Names(text)._in_headline(0), Names(text)._in_headline(32)
+        (True, False)
+        """
+        # A headline is short: a line longer than _HEADLINE on either side is none, and
+        # is never copied (a text on one line of 200 MB has names by the thousand).
+        text = self.text
+        start = max(text.rfind("\n", max(0, at - _HEADLINE), at), text.rfind("\r", max(0, at - _HEADLINE), at)) + 1
+        if start == 0 and at > _HEADLINE:
+            return False
+        ends = [found for found in (text.find("\n", at, at + _HEADLINE), text.find("\r", at, at + _HEADLINE)) if found >= 0]
+        if not ends and at + _HEADLINE < len(text):
+            return False
+        line = text[start : min(ends) if ends else len(text)]
+        long_words = [word for word in line.split() if len(word) > 3 and word[:1].isalpha()]
+        return len(long_words) >= 3 and all(word[:1].isupper() for word in long_words)
+
+    def _doubtful(self, mention: Occurrence) -> bool:
+        """Whether a name stands in a headline, or opens its sentence with a word the
+        text also writes in lower case: "Will Sanders win?" names nobody called Will.
+
+        >>> names = Names("Will Sanders win? He will. Bernie Sanders spoke.")
+        >>> [names._doubtful(m) for m in names.mentions_of("Sanders")]
+        [True, False]
+        """
+        if self._in_headline(mention.start):
+            return True
+        before = self.text[max(0, mention.start - 3) : mention.start].rstrip()
+        opens = not before or before[-1] in _SENTENCE_OPENERS
+        return opens and mention.tokens[0].lower() in self._lowercase()
 
     # -- pronouns ---------------------------------------------------------------
 
