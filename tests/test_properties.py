@@ -56,7 +56,9 @@ def test_quotations_never_overlap_and_stay_in_order(text):
     for before, after in zip(spans, spans[1:]):
         assert before.close_end <= after.open_start
     for span in spans:
-        assert span.open_start < span.start <= span.end < span.close_end <= len(text)
+        assert span.open_start < span.start <= span.end <= span.close_end <= len(text)
+        # A quotation left unclosed ends where its material does, with no closing mark.
+        assert (span.close_end > span.end) == bool(span.close_mark)
         assert span.kind in ("direct", "partial")
 
 
