@@ -462,7 +462,9 @@ class Names:
         for occurrence in self.occurrences_backwards(at - _ANTECEDENT_WINDOW, at):
             if self._is_quoted(occurrence.start) or _heads_relative_clause(self.text, occurrence.end, at):
                 continue
-            distance = self._sentences_between(occurrence.end, at)
+            # From the name's start: a name that ends a sentence ends with its full stop
+            # ("said Lars Lund."), which counted from its end never separated it.
+            distance = self._sentences_between(occurrence.start, at)
             if nearest is not None and distance > nearest + 1:
                 break
             person = self._person(occurrence)
