@@ -73,6 +73,7 @@ _REPORTING_SUBJECT = regex.compile(r"(?:(D?[Aa]*[wNR]*R(?:CD?[Aa]*[wNR]*R)*)|D?(
 # A surname alone this close (in characters) after someone was named in full with it is
 # that person, whoever else bears it.
 _JUST_NAMED = 300
+_INDEFINITE = frozenset({"a", "an", "one", "another"})  # before a description of someone not named
 _HEADLINE = 300  # characters a headline runs to at most
 _SENTENCE_OPENERS = frozenset(".!?:\"“”'‘’\n\r")  # what may stand right before a sentence's first word
 _LOOK_BACK = 20_000  # how far back a role's holder or a document's owner is looked for
@@ -1090,6 +1091,10 @@ def canonical_speakers(text: str, attributions: list[Attribution | None], quoted
             if key not in resolved:
                 names.focus = attribution.speaker_start
                 speaker = _canonical(text, attribution, names, speakers)
+                turn = _described_turn(text, attribution, described, names)
+                if turn and tuple(speaker.split()) not in speakers:
+                    # The description nearer than a name that has not spoken yet
+                    speaker = turn
                 speaker = _without_tickers(speaker) if speaker and "<" in speaker else speaker
                 speaker = _in_running_text(speaker) if speaker else speaker
                 if speaker in _pronoun_kinds() and attribution.speaker_tags == "P":
@@ -1144,6 +1149,28 @@ def _pronoun_described(pronoun: str, at: int, described: _Described | None, name
     if described.kind not in (None, wanted) or names.someone_named_between(described.end, at):
         return None
     return described.speaker
+
+
+def _described_turn(text: str, attribution: Attribution, described: _Described | None, names: Names) -> str | None:
+    """The person described by role that a *he* or *she* continues, before any name
+    further back: "“…,” said a dealer at a small bank. “…,” he said" is the dealer,
+    whoever was named before him. Only for someone new to the text (a dealer, one
+    trader), when nobody is named since the description.
+
+    >>> text = "Lars Lund spoke. “Rates rise,” said a dealer. “Sell,” he said."
+    >>> from quotes.attribution import Attribution
+    >>> he = Attribution("after_speaker_cue", 54, 56, "P")
+    >>> _described_turn(text, he, _Described(44, "a dealer", None), Names(text))
+    'a dealer'
+    """
+    if described is None or described.kind in (THING, MANY) or attribution.speaker_tags != "P":
+        return None
+    if described.speaker.split(" ", 1)[0] not in _INDEFINITE:
+        return None  # "the Florida senator", "the director" mostly name again someone named
+    pronoun = text[attribution.speaker_start : attribution.speaker_end].lower()
+    if pronoun not in ("he", "she"):
+        return None
+    return _pronoun_described(pronoun, attribution.speaker_start, described, names)
 
 
 def _last_described(described: _Described | None, attribution: Attribution, speaker: str | None) -> _Described | None:
