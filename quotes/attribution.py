@@ -403,7 +403,9 @@ def _attribute_one(
             if requires is None or not requires.isdisjoint(context):
                 match = _search(pattern, context, ending)
                 if match:
-                    return _attribution(candidate.name, match, tokens, start)
+                    found = _attribution(candidate.name, match, tokens, start)
+                    if not _is_dateline(text, found):
+                        return found
         elif candidate.context == "previous" and sentence == q and not _has_verb(tags, q + 1, sentence_end):
             found = _match_previous(text, spans, unit, sentence, candidate)
             if found:
@@ -498,6 +500,23 @@ def _attribution(name: str, found: regex.Match, tokens: Tokens, offset: int) -> 
         apposition=(tokens.starts[offset + app[0]], tokens.ends[offset + app[1] - 1]) if app else None,
         antecedent=antecedent,
     )
+
+
+# A dateline after a place in capitals: ", March 9 -", ", MARCH 11 -", " (Reuters) -"
+_DATELINE_AFTER = regex.compile(r"(?:,\s*\p{L}+\.?\s+\d{1,2}|\s*\([^()]{1,20}\))\s*[-–—]")
+
+
+def _is_dateline(text: str, found: Attribution) -> bool:
+    """Whether the speaker found is the place of a dateline (NEW YORK, March 9 - …),
+    run into the sentence after it when the headline before it ends with no full stop:
+    a place that reports nothing.
+
+    >>> text = "MERGER TALKS END NEW YORK, March 9 - Harbor Corp said it had “no plans.”"
+    >>> _is_dateline(text, Attribution("subject_verb", 17, 25, "NN"))
+    True
+    """
+    mention = text[found.speaker_start : found.speaker_end]
+    return mention.isupper() and _DATELINE_AFTER.match(text, found.speaker_end) is not None
 
 
 def _rest_of_name(tags: str, end: int) -> int:
