@@ -1105,7 +1105,8 @@ def canonical_speakers(text: str, attributions: list[Attribution | None], quoted
         if speaker:
             person = tuple(speaker.split())
             speakers[person] = speakers.get(person, 0) + 1
-        result.append(speaker)
+        # (Only in what it gives: the people counted above are the names as the text has them.)
+        result.append(_without_opening_word(speaker) if speaker else speaker)
     return result
 
 
@@ -1304,6 +1305,28 @@ def _in_running_text(speaker: str) -> str:
     if rest and not any(word[:1].islower() for word in rest.split()):
         return speaker  # a name in capitals throughout
     return first.lower() + (" " + rest if rest else "")
+
+
+def _without_opening_word(speaker: str) -> str:
+    """A name without the word that opens its sentence, run into it by its capital: a
+    role or an adverb before the name (Actor Keanu Reeves, Analyst Lee, Maybe Trump).
+
+    >>> _without_opening_word("Actor Keanu Reeves"), _without_opening_word("Maybe Trump")
+    ('Keanu Reeves', 'Trump')
+    >>> _without_opening_word("General Motors"), _without_opening_word("Analyst")
+    ('General Motors', 'Analyst')
+    """
+    first, _, rest = speaker.partition(" ")
+    if not rest or not first[:1].isupper() or not all(word[:1].isupper() for word in rest.split()):
+        return speaker
+    if first.lower() in lexicons.words("adverbs"):
+        return rest
+    words = rest.split()
+    if first.lower() in _first_forms("roles.txt") and (
+        words[0] in _given_names() or (len(words) >= 2 and not lexicons.words("organisation_words").intersection(words))
+    ):
+        return rest  # a person's name after the role, not General Motors or King World Productions Inc
+    return speaker
 
 
 @cache
