@@ -416,7 +416,7 @@ class Names:
         start = max(text.rfind("\n", max(0, at - _HEADLINE), at), text.rfind("\r", max(0, at - _HEADLINE), at)) + 1
         if start == 0 and at > _HEADLINE:
             return False
-        ends = [found for found in (text.find("\n", at, at + _HEADLINE), text.find("\r", at, at + _HEADLINE)) if found >= 0]
+        ends = [end for end in (text.find("\n", at, at + _HEADLINE), text.find("\r", at, at + _HEADLINE)) if end >= 0]
         if not ends and at + _HEADLINE < len(text):
             return False
         line = text[start : min(ends) if ends else len(text)]

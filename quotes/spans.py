@@ -271,8 +271,10 @@ class _Pairing:
         []
         """
         text = self.text
-        if frame.inner or paragraph_end - frame.start > _LONGEST_UNCLOSED or frame.line_start == 0 and paragraph_end == len(text):
+        if frame.inner or paragraph_end - frame.start > _LONGEST_UNCLOSED:
             return False
+        if frame.line_start == 0 and paragraph_end == len(text):
+            return False  # a text with no line breaks: its rest would follow the mark
         if frame.paragraphs == 1:
             before = text[frame.line_start : frame.open_start].rstrip()
             if before and before[-1] not in ":.!?":
