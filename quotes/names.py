@@ -1307,6 +1307,7 @@ def _in_running_text(speaker: str) -> str:
     return first.lower() + (" " + rest if rest else "")
 
 
+@lru_cache(maxsize=4096)  # given for every quotation: speakers repeat
 def _without_opening_word(speaker: str) -> str:
     """A name without the word that opens its sentence, run into it by its capital: a
     role or an adverb before the name (Actor Keanu Reeves, Analyst Lee, Maybe Trump).
