@@ -606,18 +606,26 @@ def _possessor_before(tags: str, first: int) -> int:
     return count
 
 
-_NOUN_PHRASE_END = regex.compile(r"(?:[DG]?[aNTRGw]*[NR])\)?,$")
+# The noun phrase before a relative *who*: set off by a comma or a dash, past an age
+# (Lina Holm, 42, who), or right before it (actor Tom Berg who said)
+_NOUN_PHRASE_END = regex.compile(r"[DG]?[aNTRGw]*[NR]\)?(?:,(?:n,)?|-)?$")
 
 
 def _antecedent_of_who(tokens: Tokens, who: int) -> tuple[int, int] | None:
-    """The noun phrase a relative *who* refers to: "Trump, who said" -> Trump."""
-    tags = tokens.tags[:who]
-    found = _NOUN_PHRASE_END.search(tags[max(0, who - 12) :])
+    """The noun phrase a relative *who* refers to: "Trump, who said" -> Trump.
+
+    >>> from quotes.tagging import tag
+    >>> text = "says Lina Holm, 42, who said"
+    >>> start, end = _antecedent_of_who(tag(text), 6)
+    >>> text[start:end]
+    'Lina Holm'
+    """
+    base = max(0, who - 12)
+    found = _NOUN_PHRASE_END.search(tokens.tags, base, who)
     if not found:
         return None
-    base = max(0, who - 12)
-    first, last = found.start() + base, found.end() + base - 1  # drop the comma
-    while last > first and tokens.tags[last - 1] in "),":
+    first, last = found.start(), found.end()
+    while last > first and tokens.tags[last - 1] not in "NR":  # drop the comma, the age, the dash
         last -= 1
     return tokens.starts[first], tokens.ends[last - 1]
 
