@@ -611,7 +611,8 @@ class Names:
         speaker = _in_running_text(_without_tickers(_plain(mention)))
         if described:  # trade sources, the company, a spokesman
             head = self.text[tokens.starts[last] : tokens.ends[last]].lower()
-            kind = MANY if head in _plural_nouns() else THING if _thing(speaker) else PERSON
+            # the head decides: "a company spokesman" is a person, "the company" a thing
+            kind = MANY if head in _plural_nouns() else PERSON if _person_role(head) else THING if _thing(speaker) else PERSON
         else:  # Harbor Corp, Harbor Corp and Lund Partners, Ministers, Lars Lund
             kind = self._kind_of_name(mention, tokens.starts[first], tokens.tags[first - 1 : first])
             if kind == MANY and " " not in mention:
@@ -1098,7 +1099,8 @@ def canonical_speakers(text: str, attributions: list[Attribution | None], quoted
                 speaker = _without_tickers(speaker) if speaker and "<" in speaker else speaker
                 speaker = _in_running_text(speaker) if speaker else speaker
                 if speaker in _pronoun_kinds() and attribution.speaker_tags == "P":
-                    speaker = _pronoun_described(speaker, attribution.speaker_start, described, names) or speaker
+                    last = _last_reporting_person(described, names, attribution.speaker_start)
+                    speaker = _pronoun_described(speaker, attribution.speaker_start, last, names) or speaker
                 resolved[key] = speaker
             speaker = resolved[key]
             described = _last_described(described, attribution, speaker)
@@ -1152,6 +1154,26 @@ def _pronoun_described(pronoun: str, at: int, described: _Described | None, name
     return described.speaker
 
 
+def _last_reporting_person(described: _Described | None, names: Names, at: int) -> _Described | None:
+    """What an unresolved *he* or *she* at ``at`` may stand for: the last speaker
+    described by role, or a person so described who reported later, unquoted, with
+    the gender the role gives (wire copy: "…, a company spokesman said. “…,” he told
+    reporters"). Only once no name is found: a description ("the minister said")
+    mostly names again someone named.
+
+    >>> text = "Sales fell, a company spokesman said. “We lost a client,” he added."
+    >>> _last_reporting_person(None, Names(text), text.index("he added"))
+    _Described(end=31, speaker='a company spokesman', kind='male')
+    """
+    reporting = names.reporting_before(at, PERSON)
+    if reporting is None or not reporting.speaker[:1].islower():
+        return described  # a name: what the pronoun stands for is found among names
+    role = _person_role(reporting.speaker)
+    if role is None or (described is not None and described.end >= reporting.end):
+        return described
+    return reporting._replace(kind=_role_genders().get(role))
+
+
 def _described_turn(text: str, attribution: Attribution, described: _Described | None, names: Names) -> str | None:
     """The person described by role that a *he* or *she* continues, before any name
     further back: "“…,” said a dealer at a small bank. “…,” he said" is the dealer,
@@ -1171,6 +1193,8 @@ def _described_turn(text: str, attribution: Attribution, described: _Described |
     pronoun = text[attribution.speaker_start : attribution.speaker_end].lower()
     if pronoun not in ("he", "she"):
         return None
+    # someone else described by role who has reported since is whose turn goes on
+    described = _last_reporting_person(described, names, attribution.speaker_start)
     return _pronoun_described(pronoun, attribution.speaker_start, described, names)
 
 
