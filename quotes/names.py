@@ -68,8 +68,10 @@ _REPORTING_WINDOW = 600  # characters before an *it*, a *they* or "the company" 
 # In tags (quotes/tagging.py): the subject of a reporting verb, described (the company,
 # trade sources, ministry officials and Western diplomats) or capitalised words (the
 # Bank, Harbor Mining Corp, Bell and Howell, Chamber of Mines, Institute for Fiscal
-# Studies (IFS)).
-_REPORTING_SUBJECT = regex.compile(r"(?:(D?[Aa]*[wNR]*R(?:CD?[Aa]*[wNR]*R)*)|D?(N+(?:[OC]N+)*(?:\(N\))?))(?=[VvK])")
+# Studies (IFS)); a description may go on past a preposition (a spokesman for the Bank).
+_REPORTING_SUBJECT = regex.compile(
+    r"(?:(D?[Aa]*[wNR]*R(?:CD?[Aa]*[wNR]*R)*(?:O[DG]?[Aa]*[wN]*[NR])?)|D?(N+(?:[OC]N+)*(?:\(N\))?))(?=[VvK])"
+)
 # A surname alone this close (in characters) after someone was named in full with it is
 # that person, whoever else bears it.
 _JUST_NAMED = 300
@@ -604,13 +606,17 @@ class Names:
         if tokens.tags[last] == ")":  # "the Institute for Fiscal Studies (IFS) said"
             last = tokens.tags.rindex("(", first, last) - 1
         for joint in range(last, first, -1):  # "Chamber of Mines" is one name, "Reuters in London" not
+            if described:
+                break  # "a spokesman at the Bank" is one description
             if tokens.tags[joint] == "O" and self.text[tokens.starts[joint] : tokens.ends[joint]] not in ("of", "for"):
                 first = joint + 1
                 break
         mention = self.text[tokens.starts[first] : tokens.ends[last]]
         speaker = _in_running_text(_without_tickers(_plain(mention)))
-        if described:  # trade sources, the company, a spokesman
-            head = self.text[tokens.starts[last] : tokens.ends[last]].lower()
+        if described:  # trade sources, the company, a spokesman, a spokesman for the Bank
+            complement = tokens.tags.find("O", first, last)
+            head_at = last if complement < 0 else complement - 1
+            head = self.text[tokens.starts[head_at] : tokens.ends[head_at]].lower()
             # the head decides: "a company spokesman" is a person, "the company" a thing
             kind = MANY if head in _plural_nouns() else PERSON if _person_role(head) else THING if _thing(speaker) else PERSON
         else:  # Harbor Corp, Harbor Corp and Lund Partners, Ministers, Lars Lund
