@@ -206,6 +206,7 @@ class Names:
         self._chunks: dict[int, _ChunkNames] = {}  # chunk number -> the names in it, as far as scanned
         self._genders: dict[tuple[tuple[str, ...], int], str | None] = {}  # (person, block) -> gender
         self._lowercase_words = lowercase_words(text)  # looked up in the text only when asked
+        self._subjects_before: dict[int, list[_Described]] = {}  # offset -> what reported before it
 
     def _lowercase(self) -> LowercaseWords:
         """The words the text writes in lower case, for tagging."""
@@ -223,6 +224,19 @@ class Names:
         for chunk in range(start // _CHUNK, end // _CHUNK + 1):
             found.extend(_starting_between(self._chunk(chunk).before(end), start, end))
         return found
+
+    def anyone_named_between(self, start: int, end: int) -> bool:
+        """Whether a name that may be a person's stands in ``text[start:end]``, outside
+        quotations: given name or not, but not an organisation's or a place's.
+
+        >>> names = Names("Tian Jiyun spoke. Harbor Corp grew. Then he left.")
+        >>> names.anyone_named_between(0, 17), names.anyone_named_between(17, 35)
+        (True, False)
+        """
+        return any(
+            not self._is_quoted(occurrence.start) and self._personhood(self._person(occurrence), {}) >= 1
+            for occurrence in self.occurrences_between(start, end)
+        )
 
     def someone_named_between(self, start: int, end: int) -> bool:
         """Whether a person is named in ``text[start:end]``, outside quotations: by a
@@ -582,11 +596,21 @@ class Names:
                 return subject.speaker
         return None
 
-    def _reporting_subjects(self, at: int) -> Iterator[_Described]:
+    def _reporting_subjects(self, at: int) -> list[_Described]:
         """The subjects of reporting verbs before ``at``, outside quotations and in the
-        characters a pronoun's antecedent is looked for in, the last first."""
+        characters a pronoun's antecedent is looked for in, the last first (kept: a
+        pronoun may ask for what reported before it more than once)."""
+        subjects = self._subjects_before.get(at)
+        if subjects is None:
+            subjects = self._subjects_before[at] = list(self._find_reporting_subjects(at))
+        return subjects
+
+    def _find_reporting_subjects(self, at: int) -> Iterator[_Described]:
         start = max(0, at - _REPORTING_WINDOW)
-        quoted = [(max(a - 1, start), min(b + 1, at)) for a, b in self.quoted if b > start and a < at]
+        # Only the stretches of quoted material near: bisected, not all those of the text
+        first = max(0, bisect.bisect_right(self._quoted_starts, start) - 1)
+        last = bisect.bisect_left(self._quoted_starts, at, first)
+        quoted = [(max(a - 1, start), min(b + 1, at)) for a, b in self.quoted[first:last] if b > start]
         tokens = tag(self.text, start, at, quoted, self._lowercase)  # "Ministers insist": no name
         for found in reversed(list(_REPORTING_SUBJECT.finditer(tokens.tags))):
             subject = self._reporting_subject(tokens, found)
@@ -619,6 +643,8 @@ class Names:
             head = self.text[tokens.starts[head_at] : tokens.ends[head_at]].lower()
             # the head decides: "a company spokesman" is a person, "the company" a thing
             kind = MANY if head in _plural_nouns() else PERSON if _person_role(head) else THING if _thing(speaker) else PERSON
+            if kind == PERSON:  # described, not named: "the CBT spokesman" keeps its article
+                speaker = _in_running_text(_without_tickers(mention.strip(" ,")))
         else:  # Harbor Corp, Harbor Corp and Lund Partners, Ministers, Lars Lund
             kind = self._kind_of_name(mention, tokens.starts[first], tokens.tags[first - 1 : first])
             if kind == MANY and " " not in mention:
@@ -1098,10 +1124,10 @@ def canonical_speakers(text: str, attributions: list[Attribution | None], quoted
             if key not in resolved:
                 names.focus = attribution.speaker_start
                 speaker = _canonical(text, attribution, names, speakers)
-                turn = _described_turn(text, attribution, described, names)
-                if turn and tuple(speaker.split()) not in speakers:
-                    # The description nearer than a name that has not spoken yet
-                    speaker = turn
+                if not speaker or tuple(speaker.split()) not in speakers:
+                    # The description nearer than a name that has not spoken yet (one
+                    # who has is kept without looking: most pronouns, spared the search)
+                    speaker = _described_turn(text, attribution, described, names) or speaker
                 speaker = _without_tickers(speaker) if speaker and "<" in speaker else speaker
                 speaker = _in_running_text(speaker) if speaker else speaker
                 if speaker in _pronoun_kinds() and attribution.speaker_tags == "P":
@@ -1160,22 +1186,43 @@ def _pronoun_described(pronoun: str, at: int, described: _Described | None, name
     return described.speaker
 
 
-def _last_reporting_person(described: _Described | None, names: Names, at: int) -> _Described | None:
+def _role_near(text: str, at: int, indefinite: bool) -> bool:
+    """Whether a role of roles.txt is written in the characters before ``at`` where
+    what reported is looked for, after a/an/one/another if ``indefinite``: a word
+    search that spares tagging them where it fails (most pronouns).
+
+    >>> _role_near("Rates fell, a dealer said. He", 27, True), _role_near("Lund said. He", 11, False)
+    (True, False)
+    """
+    words = _WORD.findall(text[max(0, at - _REPORTING_WINDOW) : at].lower())
+    roles = _role_nouns()
+    return any(
+        word in roles and (not indefinite or not _INDEFINITE.isdisjoint(words[max(0, i - 6) : i]))
+        for i, word in enumerate(words)
+    )
+
+
+def _last_reporting_person(
+    described: _Described | None, names: Names, at: int, indefinite: bool = False
+) -> _Described | None:
     """What an unresolved *he* or *she* at ``at`` may stand for: the last speaker
     described by role, or a person so described who reported later, unquoted, with
     the gender the role gives (wire copy: "…, a company spokesman said. “…,” he told
     reporters"). Only once no name is found: a description ("the minister said")
-    mostly names again someone named.
+    mostly names again someone named. ``indefinite``: only when a role after a/an/one/
+    another is written near (where nothing else would be taken).
 
     >>> text = "Sales fell, a company spokesman said. “We lost a client,” he added."
     >>> _last_reporting_person(None, Names(text), text.index("he added"))
     _Described(end=31, speaker='a company spokesman', kind='male')
     """
+    if not _role_near(names.text, at, indefinite):
+        return described  # no such role named near: the words need no tagging
     reporting = names.reporting_before(at, PERSON)
-    if reporting is None or not reporting.speaker[:1].islower():
+    role = _person_role(reporting.speaker) if reporting is not None else None
+    if role is None:
         return described  # a name: what the pronoun stands for is found among names
-    role = _person_role(reporting.speaker)
-    if role is None or (described is not None and described.end >= reporting.end):
+    if described is not None and described.end >= reporting.end:
         return described
     return reporting._replace(kind=_role_genders().get(role))
 
@@ -1192,16 +1239,36 @@ def _described_turn(text: str, attribution: Attribution, described: _Described |
     >>> _described_turn(text, he, _Described(44, "a dealer", None), Names(text))
     'a dealer'
     """
-    if described is None or described.kind in (THING, MANY) or attribution.speaker_tags != "P":
+    if attribution.speaker_tags != "P":
         return None
-    if described.speaker.split(" ", 1)[0] not in _INDEFINITE:
-        return None  # "the Florida senator", "the director" mostly name again someone named
     pronoun = text[attribution.speaker_start : attribution.speaker_end].lower()
     if pronoun not in ("he", "she"):
         return None
-    # someone else described by role who has reported since is whose turn goes on
-    described = _last_reporting_person(described, names, attribution.speaker_start)
-    return _pronoun_described(pronoun, attribution.speaker_start, described, names)
+    # "the Florida senator", "the director" mostly name again someone named: a turn
+    # starts with someone new (a dealer, one trader), quoted or reporting, and goes on
+    # with whoever is described reporting since
+    new = described is not None and described.kind not in (THING, MANY) and _indefinite(described)
+    reporting = _last_reporting_person(described, names, attribution.speaker_start, indefinite=not new)
+    if reporting is None or reporting.kind in (THING, MANY) or not (new or _indefinite(reporting)):
+        return None
+    if not new and _named_near(reporting, attribution.speaker_start, names):
+        return None  # "Lars Lund spoke when a voter asked …": the name, as ever
+    return _pronoun_described(pronoun, attribution.speaker_start, reporting, names)
+
+
+def _named_near(reporting: _Described, at: int, names: Names) -> bool:
+    """Whether anyone who may be a person is named in the paragraph of a speaker
+    described as reporting (at most 300 characters back), before the description, or
+    after it and before ``at``."""
+    before = reporting.end - len(reporting.speaker)
+    # at most a window back: a text with no line breaks is one paragraph
+    opening = max(names.text.rfind("\n", max(0, before - _JUST_NAMED), before) + 1, before - _JUST_NAMED)
+    return names.anyone_named_between(opening, before) or names.anyone_named_between(reporting.end, at)
+
+
+def _indefinite(described: _Described) -> bool:
+    """Whether a speaker is described as someone not named: a dealer, one trader."""
+    return described.speaker.split(" ", 1)[0] in _INDEFINITE
 
 
 def _last_described(described: _Described | None, attribution: Attribution, speaker: str | None) -> _Described | None:
@@ -1248,6 +1315,16 @@ def _first_forms(*names: str) -> frozenset[str]:
     True
     """
     return frozenset(line.split(",")[0].strip() for name in names for line in lexicons.lines(name))
+
+
+_WORD = re.compile(r"[a-z]+")
+
+
+@cache
+def _role_nouns() -> frozenset[str]:
+    """The one-word roles of roles.txt, singular: looking them up among the words of a
+    stretch of text spares tagging it to find a person described reporting there."""
+    return frozenset(_WORD.findall(noun)[-1] for noun in _first_forms("roles.txt"))  # press secretary: secretary
 
 
 @cache
