@@ -68,9 +68,12 @@ _REPORTING_WINDOW = 600  # characters before an *it*, a *they* or "the company" 
 # In tags (quotes/tagging.py): the subject of a reporting verb, described (the company,
 # trade sources, ministry officials and Western diplomats) or capitalised words (the
 # Bank, Harbor Mining Corp, Bell and Howell, Chamber of Mines, Institute for Fiscal
-# Studies (IFS)); a description may go on past a preposition (a spokesman for the Bank).
+# Studies (IFS)); a description may go on past a preposition (a spokesman for the Bank,
+# a report on the 20 biggest projects), and an apposition may stand before the verb
+# (Harbor Co, producer of the show, said; not a clause: Texas, which holds …, said).
 _REPORTING_SUBJECT = regex.compile(
-    r"(?:(D?[Aa]*[wNR]*R(?:CD?[Aa]*[wNR]*R)*(?:O[DG]?[Aa]*[wN]*[NR])?)|D?(N+(?:[OC]N+)*(?:\(N\))?))(?=[VvK])"
+    r"(?:(D?[Aa]*[wNR]*R(?:CD?[Aa]*[wNR]*R)*(?:O[DG]?[AanwN]{0,5}[wNR])?)|D?(N+(?:[OC]N+)*(?:\(N\))?))"
+    r"(?=(?P<app>,[DaRN][^.,:;VvKQ]{0,11},)?[VvK])"
 )
 # A surname alone this close (in characters) after someone was named in full with it is
 # that person, whoever else bears it.
@@ -624,7 +627,8 @@ class Names:
         first, last = found.start(1 if described else 2), found.end() - 1
         if tokens.tags[found.start() - 1 : found.start()] == "O":
             return None  # "monitored in Nicosia said": the name is no subject
-        verb = self.text[tokens.starts[found.end()] : tokens.ends[found.end()]]
+        verb_at = found.end("app") if found.group("app") else found.end()
+        verb = self.text[tokens.starts[verb_at] : tokens.ends[verb_at]]
         if verb not in tagging_lexicon().finite_verbs and not verb.endswith(("ed", "s")):
             return None  # "a Facebook post": a noun, no verb
         if tokens.tags[last] == ")":  # "the Institute for Fiscal Studies (IFS) said"
@@ -647,6 +651,9 @@ class Names:
                 speaker = _in_running_text(_without_tickers(mention.strip(" ,")))
         else:  # Harbor Corp, Harbor Corp and Lund Partners, Ministers, Lars Lund
             kind = self._kind_of_name(mention, tokens.starts[first], tokens.tags[first - 1 : first])
+            if found.group("app") and kind == THING and not _thing(mention):
+                apposed = self.text[tokens.starts[found.start("app") + 1] : tokens.ends[found.end("app") - 2]]
+                kind = PERSON if _person_role(apposed) else kind  # Rahm Emanuel, his chief of staff
             if kind == MANY and " " not in mention:
                 speaker = mention.lower()  # "Officials said", opening a sentence
         return _Described(tokens.ends[last], speaker, kind)
