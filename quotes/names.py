@@ -668,9 +668,22 @@ class Names:
             # Lars Lund and Ana Ruiz, Harbor Corp and Lund Partners Inc; not Bell and
             # Howell, nor the Finance and Economy Ministry
             return MANY
-        if tag_before in ("R", "T") or self._names_person(mention, at):
-            return PERSON  # Deputy minister Janusz Kaczurba
+        if tag_before in ("R", "T") and not self._after_group_noun(at):
+            return PERSON  # Deputy minister Janusz Kaczurba; not the daily al-Qabas
+        if self._names_person(mention, at):
+            return PERSON
         return THING
+
+    def _after_group_noun(self, at: int) -> bool:
+        """Whether the word before ``at`` is a group's or a document's noun (the daily
+        al-Qabas, the evening paper NRC Handelsblad), not a person's role.
+
+        >>> text = "the Kuwait daily al-Qabas said"
+        >>> Names(text)._after_group_noun(text.index("al-")), Names("the minister Lund")._after_group_noun(13)
+        (True, False)
+        """
+        words = self.text[max(0, at - 40) : at].split()
+        return bool(words) and words[-1].lower() in _first_forms("groups.txt", "documents.txt")
 
     def _names_person(self, mention: str, at: int) -> bool:
         """Whether capitalised words name a person: a given name or honorific, or the
