@@ -1216,9 +1216,12 @@ def _role_near(text: str, at: int, indefinite: bool) -> bool:
     """
     words = _WORD.findall(text[max(0, at - _REPORTING_WINDOW) : at].lower())
     roles = _role_nouns()
-    return any(
-        word in roles and (not indefinite or not _INDEFINITE.isdisjoint(words[max(0, i - 6) : i]))
-        for i, word in enumerate(words)
+    if roles.isdisjoint(words):
+        return False
+    if not indefinite:
+        return True
+    return not _INDEFINITE.isdisjoint(words) and any(
+        word in roles and not _INDEFINITE.isdisjoint(words[max(0, i - 6) : i]) for i, word in enumerate(words)
     )
 
 
