@@ -69,7 +69,7 @@ _REPORTING_WINDOW = 600  # characters before an *it*, a *they* or "the company" 
 # trade sources, ministry officials and Western diplomats) or capitalised words (the
 # Bank, Harbor Mining Corp, Bell and Howell, Chamber of Mines, Institute for Fiscal
 # Studies (IFS)); a description may go on past a preposition (a spokesman for the Bank,
-# a report on the 20 biggest projects), and an apposition may stand before the verb
+# the sales director of a large truck maker), and an apposition may stand before the verb
 # (Harbor Co, producer of the show, said; not a clause: Texas, which holds …, said).
 _REPORTING_SUBJECT = regex.compile(
     r"(?:(D?[Aa]*[wNR]*R(?:CD?[Aa]*[wNR]*R)*(?:O[DG]?[AanwN]{0,5}[wNR])?)|D?(N+(?:[OC]N+)*(?:\(N\))?))"
@@ -78,6 +78,9 @@ _REPORTING_SUBJECT = regex.compile(
 # A surname alone this close (in characters) after someone was named in full with it is
 # that person, whoever else bears it.
 _JUST_NAMED = 300
+# How far back (in characters, within its paragraph) a name before someone described as
+# reporting keeps a pronoun from taking the description for whom it stands for.
+_NAMED_BEFORE_DESCRIPTION = 300
 _INDEFINITE = frozenset({"a", "an", "one", "another"})  # before a description of someone not named
 _HEADLINE = 300  # characters a headline runs to at most
 _SENTENCE_OPENERS = frozenset(".!?:\"“”'‘’\n\r")  # what may stand right before a sentence's first word
@@ -646,7 +649,10 @@ class Names:
             head_at = last if complement < 0 else complement - 1
             head = self.text[tokens.starts[head_at] : tokens.ends[head_at]].lower()
             # the head decides: "a company spokesman" is a person, "the company" a thing
-            kind = MANY if head in _plural_nouns() else PERSON if _person_role(head) else THING if _thing(speaker) else PERSON
+            if head in _plural_nouns():
+                kind = MANY
+            else:
+                kind = PERSON if _person_role(head) or not _thing(speaker) else THING
             if kind == PERSON:  # described, not named: "the CBT spokesman" keeps its article
                 speaker = _in_running_text(_without_tickers(mention.strip(" ,")))
         else:  # Harbor Corp, Harbor Corp and Lund Partners, Ministers, Lars Lund
@@ -1231,9 +1237,10 @@ def _last_reporting_person(
     """What an unresolved *he* or *she* at ``at`` may stand for: the last speaker
     described by role, or a person so described who reported later, unquoted, with
     the gender the role gives (wire copy: "…, a company spokesman said. “…,” he told
-    reporters"). Only once no name is found: a description ("the minister said")
-    mostly names again someone named. ``indefinite``: only when a role after a/an/one/
-    another is written near (where nothing else would be taken).
+    reporters"). Asked only where no name is found, or no name that has spoken (a
+    description such as "the minister said" mostly names again someone named).
+    ``indefinite``: looked for only when a role after a/an/one/another is written
+    near, as only such a description is then taken.
 
     >>> text = "Sales fell, a company spokesman said. “We lost a client,” he added."
     >>> _last_reporting_person(None, Names(text), text.index("he added"))
@@ -1254,7 +1261,9 @@ def _described_turn(text: str, attribution: Attribution, described: _Described |
     """The person described by role that a *he* or *she* continues, before any name
     further back: "“…,” said a dealer at a small bank. “…,” he said" is the dealer,
     whoever was named before him. Only for someone new to the text (a dealer, one
-    trader), when nobody is named since the description.
+    trader), quoted or reporting unquoted ("One trader said prices fell. “…,” he
+    said"), or anyone described reporting since such a one, when nobody is named since
+    the description (nor, for one only reporting, before it in its paragraph).
 
     >>> text = "Lars Lund spoke. “Rates rise,” said a dealer. “Sell,” he said."
     >>> from quotes.attribution import Attribution
@@ -1285,7 +1294,8 @@ def _named_near(reporting: _Described, at: int, names: Names) -> bool:
     after it and before ``at``."""
     before = reporting.end - len(reporting.speaker)
     # at most a window back: a text with no line breaks is one paragraph
-    opening = max(names.text.rfind("\n", max(0, before - _JUST_NAMED), before) + 1, before - _JUST_NAMED)
+    back = max(0, before - _NAMED_BEFORE_DESCRIPTION)
+    opening = names.text.rfind("\n", back, before) + 1 or back
     return names.anyone_named_between(opening, before) or names.anyone_named_between(reporting.end, at)
 
 
@@ -1345,9 +1355,10 @@ _WORD = re.compile(r"[a-z]+")
 
 @cache
 def _role_nouns() -> frozenset[str]:
-    """The one-word roles of roles.txt, singular: looking them up among the words of a
-    stretch of text spares tagging it to find a person described reporting there."""
-    return frozenset(_WORD.findall(noun)[-1] for noun in _first_forms("roles.txt"))  # press secretary: secretary
+    """The last word of each role of roles.txt, singular (press secretary: secretary):
+    looking them up among the words of a stretch of text spares tagging it to find a
+    person described reporting there."""
+    return frozenset(_WORD.findall(noun)[-1] for noun in _first_forms("roles.txt"))
 
 
 @cache
