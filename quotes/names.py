@@ -632,7 +632,9 @@ class Names:
             return None  # "monitored in Nicosia said": the name is no subject
         verb_at = found.end("app") if found.group("app") else found.end()
         verb = self.text[tokens.starts[verb_at] : tokens.ends[verb_at]]
-        if verb not in tagging_lexicon().finite_verbs and not verb.endswith(("ed", "s")):
+        relative = tokens.tags[found.start() - 1 : found.start()] == "H"
+        present = not relative and self._plural_says(tokens, last, verb)
+        if verb not in tagging_lexicon().finite_verbs and not verb.endswith(("ed", "s")) and not present:
             return None  # "a Facebook post": a noun, no verb
         if tokens.tags[last] == ")":  # "the Institute for Fiscal Studies (IFS) said"
             last = tokens.tags.rindex("(", first, last) - 1
@@ -663,6 +665,13 @@ class Names:
             if kind == MANY and " " not in mention:
                 speaker = mention.lower()  # "Officials said", opening a sentence
         return _Described(tokens.ends[last], speaker, kind)
+
+    def _plural_says(self, tokens: Tokens, last: int, verb: str) -> bool:
+        """Whether a verb's base form follows people described in the plural, as their
+        verb in the present: "economists say", "bankers warn" (not in a relative clause:
+        "the bill, which ministers claim will …" characterises the bill)."""
+        head = self.text[tokens.starts[last] : tokens.ends[last]].lower()
+        return head in _plural_nouns() and verb in _base_forms()
 
     def _kind_of_name(self, mention: str, at: int, tag_before: str) -> str:
         """THING, MANY or PERSON for capitalised words that report."""
@@ -1159,6 +1168,8 @@ def canonical_speakers(text: str, attributions: list[Attribution | None], quoted
                 if speaker in _pronoun_kinds() and attribution.speaker_tags == "P":
                     last = _last_reporting_person(described, names, attribution.speaker_start)
                     speaker = _pronoun_described(speaker, attribution.speaker_start, last, names) or speaker
+                if speaker in _ONE_OF:
+                    speaker = _one_of(speaker, attribution.speaker_start, described, names) or speaker
                 resolved[key] = speaker
             speaker = resolved[key]
             described = _last_described(described, attribution, speaker)
@@ -1297,6 +1308,45 @@ def _named_near(reporting: _Described, at: int, names: Names) -> bool:
     back = max(0, before - _NAMED_BEFORE_DESCRIPTION)
     opening = names.text.rfind("\n", back, before) + 1 or back
     return names.anyone_named_between(opening, before) or names.anyone_named_between(reporting.end, at)
+
+
+_ONE_OF = frozenset({"one", "another"})  # a speaker that is one of people just described
+_ONE_OF_SPEAKER = 300  # characters after a speaker described by role where "another" may be another such
+
+
+@cache
+def _base_forms() -> frozenset[str]:
+    """The base form of each reporting verb (say, warn): the present after a plural."""
+    return frozenset(line.split()[0] for line in lexicons.lines("reporting_verbs.txt"))
+
+
+def _one_of(word: str, at: int, described: _Described | None, names: Names) -> str | None:
+    """Who "one" or "another" speaking at ``at`` is, by the role of the people who
+    reported just before (Bankers said … “…,” one said: one banker) or of the person
+    described who spoke last (“…,” one official said. Another added: another official).
+
+    >>> text = "Diplomats said talks had stalled. “Nobody moves,” one said."
+    >>> _one_of("one", text.index("one said"), None, Names(text))
+    'one diplomat'
+    """
+    many = names.reporting_before(at, MANY)
+    if many is not None and (described is None or many.end > described.end):
+        source, role = many, _singular().get(many.speaker.split()[-1].lower())
+    elif described is not None and described.kind not in (THING, MANY) and at - described.end <= _ONE_OF_SPEAKER:
+        source, role = described, _person_role(described.speaker)
+    else:
+        return None
+    return f"{word} {role}" if role and at - source.end <= _REPORTING_WINDOW else None
+
+
+@cache
+def _singular() -> dict[str, str]:
+    """The singular of each plural of roles.txt: bankers -> banker, sources -> source."""
+    singular = {}
+    for line in lexicons.lines("roles.txt"):
+        forms = [form.strip().lower() for form in line.split(",")]
+        singular.update((form.split()[-1], forms[0]) for form in forms[1:])
+    return singular
 
 
 def _indefinite(described: _Described) -> bool:
