@@ -239,10 +239,7 @@ class Names:
         >>> names.anyone_named_between(0, 17), names.anyone_named_between(17, 35)
         (True, False)
         """
-        return any(
-            not self._is_quoted(occurrence.start) and self._personhood(self._person(occurrence), {}) >= 1
-            for occurrence in self.occurrences_between(start, end)
-        )
+        return self._named_between(start, end, least=1)
 
     def someone_named_between(self, start: int, end: int) -> bool:
         """Whether a person is named in ``text[start:end]``, outside quotations: by a
@@ -253,12 +250,16 @@ class Names:
         >>> names.someone_named_between(0, 40), names.someone_named_between(40, 57)
         (True, False)
         """
-        for occurrence in self.occurrences_between(start, end):
-            if self._is_quoted(occurrence.start):
-                continue
-            if occurrence.tokens[0] in _given_names() or self._personhood(self._person(occurrence), {}) >= 2:
-                return True
-        return False
+        return self._named_between(start, end, least=2)
+
+    def _named_between(self, start: int, end: int, least: int) -> bool:
+        """Whether a name of at least ``least`` personhood, or a given name alone,
+        stands in ``text[start:end]`` outside quotations."""
+        return any(
+            not self._is_quoted(occurrence.start)
+            and (occurrence.tokens[0] in _given_names() or self._personhood(self._person(occurrence), {}) >= least)
+            for occurrence in self.occurrences_between(start, end)
+        )
 
     def occurrences_backwards(self, start: int, end: int) -> Iterator[Occurrence]:
         """The names in ``text[start:end]``, the last first.
@@ -638,12 +639,13 @@ class Names:
             return None  # "a Facebook post": a noun, no verb
         if tokens.tags[last] == ")":  # "the Institute for Fiscal Studies (IFS) said"
             last = tokens.tags.rindex("(", first, last) - 1
-        for joint in range(last, first, -1):  # "Chamber of Mines" is one name, "Reuters in London" not
-            if described:
-                break  # "a spokesman at the Bank" is one description
-            if tokens.tags[joint] == "O" and self.text[tokens.starts[joint] : tokens.ends[joint]] not in ("of", "for"):
-                first = joint + 1
-                break
+        if not described:  # "a spokesman at the Bank" is one description
+            for joint in range(last, first, -1):  # "Chamber of Mines" is one name, "Reuters in London" not
+                if tokens.tags[joint] != "O":
+                    continue
+                if self.text[tokens.starts[joint] : tokens.ends[joint]] not in ("of", "for"):
+                    first = joint + 1
+                    break
         mention = self.text[tokens.starts[first] : tokens.ends[last]]
         speaker = _in_running_text(_without_tickers(_plain(mention)))
         if described:  # trade sources, the company, a spokesman, a spokesman for the Bank
@@ -1339,16 +1341,6 @@ def _one_of(word: str, at: int, described: _Described | None, names: Names) -> s
     return f"{word} {role}" if role and at - source.end <= _REPORTING_WINDOW else None
 
 
-@cache
-def _singular() -> dict[str, str]:
-    """The singular of each plural of roles.txt: bankers -> banker, sources -> source."""
-    singular = {}
-    for line in lexicons.lines("roles.txt"):
-        forms = [form.strip().lower() for form in line.split(",")]
-        singular.update((form.split()[-1], forms[0]) for form in forms[1:])
-    return singular
-
-
 def _indefinite(described: _Described) -> bool:
     """Whether a speaker is described as someone not named: a dealer, one trader."""
     return described.speaker.split(" ", 1)[0] in _INDEFINITE
@@ -1390,6 +1382,12 @@ def _pronoun_kinds() -> dict[str, str]:
 
 
 @cache
+def _noun_forms(name: str) -> tuple[tuple[str, ...], ...]:
+    """The forms of each line of a noun lexicon, singular first: ("spokesman", "spokesmen")."""
+    return tuple(tuple(form.strip() for form in line.split(",")) for line in lexicons.lines(name))
+
+
+@cache
 def _first_forms(*names: str) -> frozenset[str]:
     """The first form of each line of noun lexicons (its singular): roles.txt gives
     spokesman, groups.txt company, documents.txt statement.
@@ -1397,7 +1395,7 @@ def _first_forms(*names: str) -> frozenset[str]:
     >>> {"company", "statement"} <= _first_forms("groups.txt", "documents.txt")
     True
     """
-    return frozenset(line.split(",")[0].strip() for name in names for line in lexicons.lines(name))
+    return frozenset(forms[0] for name in names for forms in _noun_forms(name))
 
 
 _WORD = re.compile(r"[a-z]+")
@@ -1414,11 +1412,19 @@ def _role_nouns() -> frozenset[str]:
 @cache
 def _plural_nouns() -> frozenset[str]:
     """The plural forms of roles.txt and groups.txt: officials, sources, companies."""
-    plurals = set()
-    for line in (*lexicons.lines("roles.txt"), *lexicons.lines("groups.txt")):
-        forms = [form.strip() for form in line.split(",")]
-        plurals.update(form.split()[-1].lower() for form in forms[1:] if form.endswith(("s", "men", "people", "ren")))
-    return frozenset(plurals)
+    return frozenset(
+        form.split()[-1].lower()
+        for name in ("roles.txt", "groups.txt")
+        for forms in _noun_forms(name)
+        for form in forms[1:]
+        if form.endswith(("s", "men", "people", "ren"))
+    )
+
+
+@cache
+def _singular() -> dict[str, str]:
+    """The singular of each plural of roles.txt: bankers -> banker, sources -> source."""
+    return {form.split()[-1].lower(): forms[0].lower() for forms in _noun_forms("roles.txt") for form in forms[1:]}
 
 
 @lru_cache(maxsize=4096)
